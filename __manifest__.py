@@ -1,0 +1,26 @@
+{
+    "name": "POS Session Restriction",
+    "summary": "Decide per user which Points of Sale they may see and operate, "
+    "and who may start, resume or close a register",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "website": "https://github.com/pos-session-restriction/pos_session_restriction",
+    "author": "POS Session Restriction Authors",
+    "maintainers": ["pos-session-restriction"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "depends": ["point_of_sale"],
+    "data": [
+        "security/pos_session_restriction_security.xml",
+        "views/res_users_views.xml",
+        "views/pos_config_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/pos_ui_refused_templates.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+
+ALLOWED_USER_FIELDS = {"pos_view_user_ids", "pos_access_user_ids"}
+
+
+class PosConfig(models.Model):
+    _inherit = "pos.config"
+
+    pos_view_user_ids = fields.Many2many(
+        "res.users",
+        "pos_session_restriction_view_rel",
+        "config_id",
+        "user_id",
+        string="Users Who See It",
+        domain=[("share", "=", False)],
+        groups="point_of_sale.group_pos_manager",
+        help="Users restricted to a list of visible Points of Sale that includes "
+        "this one. Users with no list see every Point of Sale.",
+    )
+    pos_access_user_ids = fields.Many2many(
+        "res.users",
+        "pos_session_restriction_access_rel",
+        "config_id",
+        "user_id",
+        string="Users Who Operate It",
+        domain=[("share", "=", False)],
+        groups="point_of_sale.group_pos_manager",
+        help="Users restricted to a list of operable Points of Sale that includes "
+        "this one. Users with no list may operate every Point of Sale they see.",
+    )
+
+    @api.constrains("pos_view_user_ids", "pos_access_user_ids")
+    def _check_pos_access_user_ids(self):
+        self.pos_access_user_ids._check_pos_access_config_ids()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        configs = super().create(vals_list)
+        if any(ALLOWED_USER_FIELDS & vals.keys() for vals in vals_list):
+            self.env.registry.clear_cache()
+        return configs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if ALLOWED_USER_FIELDS & vals.keys():
+            # The record rules read these lists; their domains are cached per user.
+            self.env.registry.clear_cache()
+        return res
+
+    def open_ui(self):
+        self.ensure_one()
+        if self.current_session_id:
+            self.env.user._check_pos_session_access(self.current_session_id)
+        else:
+            self.env.user._check_pos_config_access(self)
+        return super().open_ui()
+
+    def open_existing_session_cb(self):
+        self.ensure_one()
+        self.env.user._check_pos_session_access(self.current_session_id)
+        return super().open_existing_session_cb()

@@ -1,0 +1,95 @@
+from odoo import api, models
+
+# Writing these moves a session between states, registers or cashiers.
+GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
+
+
+class PosSession(models.Model):
+    _inherit = "pos.session"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            config_id = vals.get("config_id") or self.env.context.get(
+                "default_config_id"
+            )
+            if config_id:
+                self.env.user._check_pos_session_opening(
+                    self.env["pos.config"].browse(config_id),
+                    self.env["res.users"].browse(vals.get("user_id", self.env.uid)),
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if GUARDED_SESSION_FIELDS & vals.keys():
+            self._check_pos_restriction()
+            if {"user_id", "config_id"} & vals.keys():
+                self._check_pos_restriction_reassignment(vals)
+        return super().write(vals)
+
+    def action_pos_session_open(self):
+        self._check_pos_restriction()
+        return super().action_pos_session_open()
+
+    def _set_opening_control_data(self, cashbox_value, notes):
+        self._check_pos_restriction()
+        return super()._set_opening_control_data(cashbox_value, notes)
+
+    def get_closing_control_data(self):
+        self._check_pos_restriction()
+        return super().get_closing_control_data()
+
+    def update_closing_control_state_session(self, notes):
+        self._check_pos_restriction()
+        return super().update_closing_control_state_session(notes)
+
+    def post_closing_cash_details(self, counted_cash):
+        self._check_pos_restriction()
+        return super().post_closing_cash_details(counted_cash)
+
+    def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
+        self._check_pos_restriction()
+        return super().close_session_from_ui(bank_payment_method_diff_pairs)
+
+    def action_pos_session_closing_control(self, *args, **kwargs):
+        self._check_pos_restriction()
+        return super().action_pos_session_closing_control(*args, **kwargs)
+
+    def action_pos_session_validate(self, *args, **kwargs):
+        self._check_pos_restriction()
+        return super().action_pos_session_validate(*args, **kwargs)
+
+    def action_pos_session_close(self, *args, **kwargs):
+        self._check_pos_restriction()
+        return super().action_pos_session_close(*args, **kwargs)
+
+    def delete_opening_control_session(self):
+        self.exists()._check_pos_restriction()
+        return super().delete_opening_control_session()
+
+    def try_cash_in_out(self, *args, **kwargs):
+        self._check_pos_restriction()
+        return super().try_cash_in_out(*args, **kwargs)
+
+    def delete_cash_in_out(self, *args, **kwargs):
+        self._check_pos_restriction()
+        return super().delete_cash_in_out(*args, **kwargs)
+
+    def _check_pos_restriction(self):
+        """Raise unless the current user may operate every session of ``self``."""
+        for session in self:
+            self.env.user._check_pos_session_access(session)
+
+    def _check_pos_restriction_reassignment(self, vals):
+        for session in self:
+            self.env.user._check_pos_session_opening(
+                self.env["pos.config"].browse(
+                    vals.get("config_id", session.config_id.id)
+                ),
+                self.env["res.users"].browse(vals.get("user_id", session.user_id.id)),
+            )
+
+    def _pos_restriction_label(self):
+        """How a refusal names the session: its number once started."""
+        self.ensure_one()
+        return self.name if self.name != "/" else f"#{self.id}"

@@ -1,0 +1,185 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import str2bool
+
+from ..exceptions import PosSessionRestrictionError
+
+ENABLED_PARAM = "pos_session_restriction.enabled"
+RESTRICTION_FIELDS = {
+    "pos_view_config_ids",
+    "pos_access_config_ids",
+    "pos_lock_foreign_sessions",
+    "pos_single_session",
+}
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    pos_view_config_ids = fields.Many2many(
+        "pos.config",
+        "pos_session_restriction_view_rel",
+        "user_id",
+        "config_id",
+        string="Visible Points of Sale",
+        groups="point_of_sale.group_pos_manager",
+        help="The Points of Sale this user may see. Leave empty to show them all.",
+    )
+    pos_access_config_ids = fields.Many2many(
+        "pos.config",
+        "pos_session_restriction_access_rel",
+        "user_id",
+        "config_id",
+        string="Operable Points of Sale",
+        groups="point_of_sale.group_pos_manager",
+        help="The Points of Sale this user may open, resume, start and close. "
+        "Leave empty to allow every visible Point of Sale.",
+    )
+    pos_lock_foreign_sessions = fields.Boolean(
+        string="Restrict start/stop of sessions started by other users",
+        groups="point_of_sale.group_pos_manager",
+        help="The user may not open, continue, start or close a session "
+        "that another user opened.",
+    )
+    pos_single_session = fields.Boolean(
+        string="Restrict to one open session",
+        groups="point_of_sale.group_pos_manager",
+        help="The user may not open a Point of Sale while a session they opened "
+        "is still open on another one.",
+    )
+    pos_visibility_restricted = fields.Boolean(
+        compute="_compute_pos_visibility_restricted",
+        help="Technical field used by the record rules: whether this user only "
+        "sees their visible Points of Sale.",
+    )
+
+    @api.depends("pos_view_config_ids")
+    def _compute_pos_visibility_restricted(self):
+        for user in self:
+            user.pos_visibility_restricted = bool(
+                user.pos_view_config_ids
+            ) and user._pos_restriction_applies()
+
+    @api.constrains("pos_view_config_ids", "pos_access_config_ids")
+    def _check_pos_access_config_ids(self):
+        for user in self:
+            hidden = user.pos_access_config_ids - user.pos_view_config_ids
+            if user.pos_view_config_ids and hidden:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot operate %(pos)s without seeing it. Add it "
+                        "to their visible Points of Sale, or remove it from their "
+                        "operable ones.",
+                        user=user.name,
+                        pos=", ".join(f"'{name}'" for name in hidden.mapped("name")),
+                    )
+                )
+
+    def _get_invalidation_fields(self):
+        # The record rules read these fields; their domains are cached per user.
+        return super()._get_invalidation_fields() | RESTRICTION_FIELDS
+
+    def _pos_restriction_applies(self):
+        """Whether the restrictions bind this user: POS users who are not POS
+        administrators, while the global switch is on."""
+        self.ensure_one()
+        return (
+            not self._is_superuser()
+            and self._has_group("point_of_sale.group_pos_user")
+            and not self._has_group("point_of_sale.group_pos_manager")
+            # sudo: cashiers cannot read system parameters
+            and str2bool(
+                self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "False")
+            )
+        )
+
+    def _check_pos_config_access(self, config):
+        """Raise unless this user may operate ``config``."""
+        self.ensure_one()
+        if not self._pos_restriction_applies():
+            return
+        if self.pos_view_config_ids and config not in self.pos_view_config_ids:
+            raise PosSessionRestrictionError(
+                self.env._(
+                    "You are not allowed to access this Point of Sale. Ask your "
+                    "manager to add it to your visible Points of Sale."
+                )
+            )
+        if self.pos_access_config_ids and config not in self.pos_access_config_ids:
+            raise PosSessionRestrictionError(
+                self.env._(
+                    "You are not allowed to operate the Point of Sale '%(pos)s'. Ask "
+                    "your manager to add it to your operable Points of Sale.",
+                    pos=config.name,
+                )
+            )
+
+    def _check_pos_session_access(self, session):
+        """Raise unless this user may resume, start or close ``session``."""
+        self.ensure_one()
+        if not self._pos_restriction_applies():
+            return
+        self._check_pos_config_access(session.config_id)
+        if self.pos_lock_foreign_sessions and session.user_id != self:
+            raise PosSessionRestrictionError(
+                self.env._(
+                    "The session %(session)s on '%(pos)s' was opened by %(user)s; you "
+                    "are not allowed to continue or close it. Ask your manager if you "
+                    "need to take it over.",
+                    session=session._pos_restriction_label(),
+                    pos=session.config_id.name,
+                    user=session.user_id.name,
+                )
+            )
+
+    def _check_pos_session_opening(self, config, session_user):
+        """Raise unless this user may open a new session on ``config`` in the
+        name of ``session_user``."""
+        self.ensure_one()
+        if not self._pos_restriction_applies():
+            return
+        self._check_pos_config_access(config)
+        if self.pos_lock_foreign_sessions and session_user != self:
+            raise PosSessionRestrictionError(
+                self.env._(
+                    "You may only open a session on '%(pos)s' in your own name.",
+                    pos=config.name,
+                )
+            )
+        if self.pos_single_session:
+            self._check_pos_single_session(config)
+
+    def _check_pos_single_session(self, config):
+        self._pos_lock_session_opening()
+        # sudo: count the sessions of every company, which record rules would hide
+        other_session = self.env["pos.session"].sudo().search(
+            [
+                ("user_id", "=", self.id),
+                ("state", "!=", "closed"),
+                ("rescue", "=", False),
+                ("config_id", "!=", config.id),
+            ],
+            limit=1,
+        )
+        if other_session:
+            raise PosSessionRestrictionError(
+                self.env._(
+                    "You already have an open session (%(session)s) on '%(pos)s'. "
+                    "Close it before opening another Point of Sale.",
+                    session=other_session._pos_restriction_label(),
+                    pos=other_session.config_id.name,
+                )
+            )
+
+    def _pos_lock_session_opening(self):
+        """Serialise this user's session openings.
+
+        Odoo runs transactions in REPEATABLE READ: merely locking the row would
+        let a waiting transaction go on with a snapshot that cannot see the
+        session its rival just created. Updating the row makes the waiter fail
+        with a serialization error instead, which Odoo retries with a fresh
+        snapshot, where our count sees the new session.
+        """
+        self.env.cr.execute(
+            "UPDATE res_users SET write_date = write_date WHERE id = %s", [self.id]
+        )

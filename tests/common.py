@@ -1,0 +1,78 @@
+from odoo.fields import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..exceptions import PosSessionRestrictionError
+from ..models.res_users import ENABLED_PARAM
+
+
+class PosRestrictionCommon(AccountTestInvoicingCommon):
+    """Three registers, a POS administrator, a cashier to restrict and a
+    colleague who opens sessions the cashier did not open."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids |= cls.env.ref("point_of_sale.group_pos_manager")
+        cls.env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
+        cls.bank_method = cls.env["pos.payment.method"].create(
+            {
+                "name": "Bank",
+                "journal_id": cls.company_data["default_journal_bank"].id,
+                "receivable_account_id": cls.company_data[
+                    "default_account_receivable"
+                ].id,
+            }
+        )
+        cls.bakery, cls.clothes, cls.furniture = cls.env["pos.config"].create(
+            [
+                {
+                    "name": name,
+                    "journal_id": cls.company_data["default_journal_sale"].id,
+                    "payment_method_ids": [Command.set(cls.bank_method.ids)],
+                }
+                for name in ("Bakery Shop", "Clothes Shop", "Furniture Shop")
+            ]
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            "psr_manager",
+            name="Mitchell Admin",
+            groups="base.group_user,point_of_sale.group_pos_manager",
+        )
+        cls.cashier = new_test_user(
+            cls.env,
+            "psr_cashier",
+            name="Casey Cashier",
+            groups="base.group_user,point_of_sale.group_pos_user",
+        )
+        cls.colleague = new_test_user(
+            cls.env,
+            "psr_colleague",
+            name="Colin Colleague",
+            groups="base.group_user,point_of_sale.group_pos_user",
+        )
+
+    @classmethod
+    def restrict(cls, user, view=None, access=None, lock_foreign=False, single=False):
+        user.write(
+            {
+                "pos_view_config_ids": [Command.set((view or cls.env["pos.config"]).ids)],
+                "pos_access_config_ids": [
+                    Command.set((access or cls.env["pos.config"]).ids)
+                ],
+                "pos_lock_foreign_sessions": lock_foreign,
+                "pos_single_session": single,
+            }
+        )
+
+    @classmethod
+    def open_session(cls, config, user):
+        """Open ``config`` the way the dashboard does, as ``user``."""
+        config.with_user(user).open_ui()
+        return config.current_session_id
+
+    def assertRefused(self, message):
+        """Expect the addon's refusal, with a message matching ``message``."""
+        return self.assertRaisesRegex(PosSessionRestrictionError, message)
