@@ -20,6 +20,14 @@
     "demo": [
         "demo/res_users_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "pos_session_restriction/static/src/core/**/*",
+        ],
+        "point_of_sale._assets_pos": [
+            "pos_session_restriction/static/src/core/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
