@@ -4,5 +4,11 @@ from odoo.exceptions import UserError
 class PosSessionRestrictionError(UserError):
     """Raised whenever a Point of Sale restriction refuses an action.
 
-    The POS frontend recognises refusals by this class name.
+    The POS frontend recognises refusals by this class name; ``rule`` says
+    which restriction refused: ``not_visible``, ``not_operable``,
+    ``foreign_session`` or ``single_session``.
     """
+
+    def __init__(self, message, rule=None):
+        super().__init__(message)
+        self.rule = rule

@@ -28,6 +28,27 @@ class PosConfig(models.Model):
         help="Users restricted to a list of operable Points of Sale that includes "
         "this one. Users with no list may operate every Point of Sale they see.",
     )
+    pos_restriction_rule = fields.Selection(
+        [
+            ("not_visible", "Not visible"),
+            ("not_operable", "View only"),
+            ("foreign_session", "Opened by another user"),
+        ],
+        compute="_compute_pos_restriction_rule",
+        help="The restriction that stops the current user from opening, "
+        "continuing or closing this Point of Sale, if any.",
+    )
+
+    @api.depends_context("uid")
+    @api.depends("current_session_id.user_id")
+    def _compute_pos_restriction_rule(self):
+        user = self.env.user
+        for config in self:
+            if config.current_session_id:
+                refusal = user._pos_session_refusal(config.current_session_id)
+            else:
+                refusal = user._pos_config_refusal(config)
+            config.pos_restriction_rule = refusal and refusal.rule
 
     @api.constrains("pos_view_user_ids", "pos_access_user_ids")
     def _check_pos_access_user_ids(self):

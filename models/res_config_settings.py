@@ -7,7 +7,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     pos_session_restriction_enabled = fields.Boolean(
-        string="Session Restrictions",
+        string="Enforce Session Restrictions",
         config_parameter=ENABLED_PARAM,
         help="Enforce the per-user restrictions on Points of Sale and sessions. "
         "When off, every POS user works as in standard Odoo.",

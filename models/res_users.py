@@ -95,33 +95,65 @@ class ResUsers(models.Model):
 
     def _check_pos_config_access(self, config):
         """Raise unless this user may operate ``config``."""
-        self.ensure_one()
+        refusal = self._pos_config_refusal(config)
+        if refusal:
+            raise refusal
+
+    def _check_pos_session_access(self, session):
+        """Raise unless this user may resume, start or close ``session``."""
+        refusal = self._pos_session_refusal(session)
+        if refusal:
+            raise refusal
+
+    def _check_pos_session_opening(self, config, session_user):
+        """Raise unless this user may open a new session on ``config`` in the
+        name of ``session_user``."""
+        self._check_pos_config_access(config)
         if not self._pos_restriction_applies():
             return
-        if self.pos_view_config_ids and config not in self.pos_view_config_ids:
+        if self.pos_lock_foreign_sessions and session_user != self:
             raise PosSessionRestrictionError(
+                self.env._(
+                    "You may only open a session on '%(pos)s' in your own name.",
+                    pos=config.name,
+                ),
+                rule="foreign_session",
+            )
+        if self.pos_single_session:
+            self._check_pos_single_session(config)
+
+    def _pos_config_refusal(self, config):
+        """The refusal this user meets when operating ``config``, if any."""
+        self.ensure_one()
+        if not self._pos_restriction_applies():
+            return None
+        if self.pos_view_config_ids and config not in self.pos_view_config_ids:
+            return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to access this Point of Sale. Ask your "
                     "manager to add it to your visible Points of Sale."
-                )
+                ),
+                rule="not_visible",
             )
         if self.pos_access_config_ids and config not in self.pos_access_config_ids:
-            raise PosSessionRestrictionError(
+            return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to operate the Point of Sale '%(pos)s'. Ask "
                     "your manager to add it to your operable Points of Sale.",
                     pos=config.name,
-                )
+                ),
+                rule="not_operable",
             )
+        return None
 
-    def _check_pos_session_access(self, session):
-        """Raise unless this user may resume, start or close ``session``."""
-        self.ensure_one()
-        if not self._pos_restriction_applies():
-            return
-        self._check_pos_config_access(session.config_id)
+    def _pos_session_refusal(self, session):
+        """The refusal this user meets when resuming, starting or closing
+        ``session``, if any."""
+        refusal = self._pos_config_refusal(session.config_id)
+        if refusal or not self._pos_restriction_applies():
+            return refusal
         if self.pos_lock_foreign_sessions and session.user_id != self:
-            raise PosSessionRestrictionError(
+            return PosSessionRestrictionError(
                 self.env._(
                     "The session %(session)s on '%(pos)s' was opened by %(user)s; you "
                     "are not allowed to continue or close it. Ask your manager if you "
@@ -129,25 +161,10 @@ class ResUsers(models.Model):
                     session=session._pos_restriction_label(),
                     pos=session.config_id.name,
                     user=session.user_id.name,
-                )
+                ),
+                rule="foreign_session",
             )
-
-    def _check_pos_session_opening(self, config, session_user):
-        """Raise unless this user may open a new session on ``config`` in the
-        name of ``session_user``."""
-        self.ensure_one()
-        if not self._pos_restriction_applies():
-            return
-        self._check_pos_config_access(config)
-        if self.pos_lock_foreign_sessions and session_user != self:
-            raise PosSessionRestrictionError(
-                self.env._(
-                    "You may only open a session on '%(pos)s' in your own name.",
-                    pos=config.name,
-                )
-            )
-        if self.pos_single_session:
-            self._check_pos_single_session(config)
+        return None
 
     def _check_pos_single_session(self, config):
         self._pos_lock_session_opening()
@@ -168,7 +185,8 @@ class ResUsers(models.Model):
                     "Close it before opening another Point of Sale.",
                     session=other_session._pos_restriction_label(),
                     pos=other_session.config_id.name,
-                )
+                ),
+                rule="single_session",
             )
 
     def _pos_lock_session_opening(self):
