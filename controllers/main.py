@@ -19,9 +19,11 @@ class PosController(main.PosController):
                 response = super().pos_web(
                     config_id=config_id, from_backend=from_backend, subpath=subpath, **k
                 )
-                session_id = getattr(response, "qcontext", {}).get("pos_session_id")
-                if session_id:
-                    request.env["pos.session"].browse(session_id)._check_pos_restriction()
+                qcontext = getattr(response, "qcontext", {})
+                session = request.env["pos.session"].browse(
+                    qcontext.get("pos_session_id")
+                )
+                session._check_pos_restriction()
         except PosSessionRestrictionError as error:
             return request.render(
                 "pos_session_restriction.pos_ui_refused",

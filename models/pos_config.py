@@ -40,7 +40,7 @@ class PosConfig(models.Model):
     )
 
     @api.depends_context("uid")
-    @api.depends("current_session_id.user_id")
+    @api.depends("session_ids.state", "session_ids.user_id")
     def _compute_pos_restriction_rule(self):
         user = self.env.user
         for config in self:
@@ -52,7 +52,9 @@ class PosConfig(models.Model):
 
     @api.constrains("pos_view_user_ids", "pos_access_user_ids")
     def _check_pos_access_user_ids(self):
-        self.pos_access_user_ids._check_pos_access_config_ids()
+        (
+            self.pos_view_user_ids | self.pos_access_user_ids
+        )._check_pos_access_config_ids()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,14 +71,17 @@ class PosConfig(models.Model):
         return res
 
     def open_ui(self):
-        self.ensure_one()
-        if self.current_session_id:
-            self.env.user._check_pos_session_access(self.current_session_id)
-        else:
-            self.env.user._check_pos_config_access(self)
+        self._check_pos_restriction()
         return super().open_ui()
 
     def open_existing_session_cb(self):
-        self.ensure_one()
-        self.env.user._check_pos_session_access(self.current_session_id)
+        self._check_pos_restriction()
         return super().open_existing_session_cb()
+
+    def _check_pos_restriction(self):
+        """Raise unless the current user may open, continue or close this
+        Point of Sale, before anything of a hidden one is read."""
+        self.ensure_one()
+        self.env.user._check_pos_config_access(self)
+        if self.current_session_id:
+            self.env.user._check_pos_session_access(self.current_session_id)

@@ -87,6 +87,7 @@ class PosSession(models.Model):
                     vals.get("config_id", session.config_id.id)
                 ),
                 self.env["res.users"].browse(vals.get("user_id", session.user_id.id)),
+                session=session,
             )
 
     def _pos_restriction_label(self):

@@ -14,9 +14,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def set_values(self):
-        params = self.env["ir.config_parameter"].sudo()
-        was_enabled = params.get_param(ENABLED_PARAM)
         super().set_values()
-        if params.get_param(ENABLED_PARAM) != was_enabled:
-            # The record rules depend on the switch; their domains are cached.
-            self.env.registry.clear_cache()
+        # Setting the parameter clears the cached rule domains, but not the
+        # users' cached flag these domains read.
+        self.env["res.users"].invalidate_model(["pos_visibility_restricted"])

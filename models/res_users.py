@@ -56,9 +56,9 @@ class ResUsers(models.Model):
     @api.depends("pos_view_config_ids")
     def _compute_pos_visibility_restricted(self):
         for user in self:
-            user.pos_visibility_restricted = bool(
-                user.pos_view_config_ids
-            ) and user._pos_restriction_applies()
+            user.pos_visibility_restricted = (
+                bool(user.pos_view_config_ids) and user._pos_restriction_applies()
+            )
 
     @api.constrains("pos_view_config_ids", "pos_access_config_ids")
     def _check_pos_access_config_ids(self):
@@ -105,9 +105,9 @@ class ResUsers(models.Model):
         if refusal:
             raise refusal
 
-    def _check_pos_session_opening(self, config, session_user):
-        """Raise unless this user may open a new session on ``config`` in the
-        name of ``session_user``."""
+    def _check_pos_session_opening(self, config, session_user, session=None):
+        """Raise unless this user may open a session on ``config`` in the name
+        of ``session_user``: a new one, or ``session`` moved or handed over."""
         self._check_pos_config_access(config)
         if not self._pos_restriction_applies():
             return
@@ -120,7 +120,7 @@ class ResUsers(models.Model):
                 rule="foreign_session",
             )
         if self.pos_single_session:
-            self._check_pos_single_session(config)
+            self._check_pos_single_session(config, session)
 
     def _pos_config_refusal(self, config):
         """The refusal this user meets when operating ``config``, if any."""
@@ -166,17 +166,22 @@ class ResUsers(models.Model):
             )
         return None
 
-    def _check_pos_single_session(self, config):
+    def _check_pos_single_session(self, config, session=None):
         self._pos_lock_session_opening()
         # sudo: count the sessions of every company, which record rules would hide
-        other_session = self.env["pos.session"].sudo().search(
-            [
-                ("user_id", "=", self.id),
-                ("state", "!=", "closed"),
-                ("rescue", "=", False),
-                ("config_id", "!=", config.id),
-            ],
-            limit=1,
+        other_session = (
+            self.env["pos.session"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.id),
+                    ("state", "!=", "closed"),
+                    ("rescue", "=", False),
+                    ("config_id", "!=", config.id),
+                    ("id", "!=", session.id if session else False),
+                ],
+                limit=1,
+            )
         )
         if other_session:
             raise PosSessionRestrictionError(

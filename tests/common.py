@@ -58,7 +58,9 @@ class PosRestrictionCommon(AccountTestInvoicingCommon):
     def restrict(cls, user, view=None, access=None, lock_foreign=False, single=False):
         user.write(
             {
-                "pos_view_config_ids": [Command.set((view or cls.env["pos.config"]).ids)],
+                "pos_view_config_ids": [
+                    Command.set((view or cls.env["pos.config"]).ids)
+                ],
                 "pos_access_config_ids": [
                     Command.set((access or cls.env["pos.config"]).ids)
                 ],

@@ -1,0 +1,425 @@
+import re
+from contextlib import contextmanager
+from uuid import uuid4
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from ..exceptions import PosSessionRestrictionError
+from ..models.res_users import ENABLED_PARAM
+from .common import PosRestrictionCommon
+
+OPERATE_REFUSAL = re.escape(
+    "You are not allowed to operate the Point of Sale 'Bakery Shop'."
+)
+FOREIGN_REFUSAL = (
+    r"The session .+ on 'Bakery Shop' was opened by Colin Colleague; "
+    r"you are not allowed to continue or close it\."
+)
+HIDDEN_REFUSAL = re.escape("You are not allowed to access this Point of Sale.")
+
+
+@tagged("post_install", "-at_install")
+class SessionRestrictionCase(PosRestrictionCommon):
+    """Bakery counts its cash, like a real shop, so that every step of the
+    closing popup (counted cash included) runs against it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cash_method = cls.env["pos.payment.method"].create(
+            {
+                "name": "Cash",
+                "journal_id": cls.company_data["default_journal_cash"].id,
+                "receivable_account_id": cls.company_data[
+                    "default_account_receivable"
+                ].id,
+            }
+        )
+        cls.bakery.payment_method_ids |= cls.cash_method
+
+    def start_session(self, config, user):
+        """Open ``config`` and count the opening float, as ``user``."""
+        session = self.open_session(config, user)
+        session.with_user(user).set_opening_control(0, "")
+        return session
+
+    def refusals(self):
+        """The two ways the cashier is refused a session the colleague opened on
+        Bakery: the register is not operable, or colleagues' sessions are locked."""
+        return (
+            ("register not operable", {"access": self.clothes}, OPERATE_REFUSAL),
+            ("foreign sessions locked", {"lock_foreign": True}, FOREIGN_REFUSAL),
+        )
+
+    def session_snapshot(self, session):
+        """What a refused call must leave untouched, read from the database."""
+        self.env.invalidate_all()
+        session = session.sudo().exists()
+        if not session:
+            return None
+        return {
+            "state": session.state,
+            "user_id": session.user_id,
+            "name": session.name,
+            "start_at": session.start_at,
+            "stop_at": session.stop_at,
+            "closing_notes": session.closing_notes,
+            "cash_register_balance_end_real": session.cash_register_balance_end_real,
+            "statement_line_ids": session.statement_line_ids,
+            "order_ids": session.order_ids,
+        }
+
+    @contextmanager
+    def assertSessionUnchanged(self, session):
+        before = self.session_snapshot(session)
+        self.assertIsNotNone(before, "The session under test must exist.")
+        yield
+        self.assertEqual(self.session_snapshot(session), before)
+
+    def assertCashierRefused(self, session, operation):
+        """Run ``operation(session)`` as the cashier under each refusal and check
+        it raises the refusal's message and changes nothing."""
+        for case, restriction, message in self.refusals():
+            with self.subTest(case=case):
+                self.restrict(self.cashier, **restriction)
+                with self.assertSessionUnchanged(session), self.assertRefused(message):
+                    operation(session.with_user(self.cashier))
+
+    def close_from_pos_app(self, session, user, notes="Counted"):
+        """Walk the closing popup of the POS app as ``user``."""
+        session = session.with_user(user)
+        session.get_closing_control_data()
+        self.assertTrue(session.post_closing_cash_details(0)["successful"])
+        session.update_closing_control_state_session(notes)
+        self.assertEqual(session.state, "closing_control")
+        return session.close_session_from_ui()
+
+
+@tagged("post_install", "-at_install")
+class TestStartingSession(SessionRestrictionCase):
+    def setUp(self):
+        super().setUp()
+        self.session = self.open_session(self.bakery, self.colleague)
+
+    def test_cashier_starts_own_session_on_operable_register(self):
+        self.restrict(
+            self.cashier,
+            view=self.clothes,
+            access=self.clothes,
+            lock_foreign=True,
+            single=True,
+        )
+        session = self.open_session(self.clothes, self.cashier)
+        self.assertEqual(session.state, "opening_control")
+        session.with_user(self.cashier).action_pos_session_open()
+        session.with_user(self.cashier).set_opening_control(0, "Float counted")
+        self.assertEqual(session.state, "opened")
+        self.assertTrue(session.start_at)
+        self.assertNotEqual(session.name, "/")
+
+    def test_cashier_cannot_start_session_they_may_not_operate(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.set_opening_control(0, "Float")
+        )
+        self.assertEqual(self.session.state, "opening_control")
+
+    def test_opening_control_hook_refuses_before_starting(self):
+        self.assertCashierRefused(
+            self.session,
+            lambda session: session._set_opening_control_data(0, "Float"),
+        )
+        self.assertFalse(self.session.start_at)
+
+    def test_cashier_cannot_run_open_action_on_session_they_may_not_operate(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.action_pos_session_open()
+        )
+
+    def test_cashier_starts_colleague_session_when_not_locked(self):
+        self.restrict(self.cashier, view=self.bakery, access=self.bakery)
+        self.session.with_user(self.cashier).set_opening_control(0, "Float")
+        self.assertEqual(self.session.state, "opened")
+        self.assertEqual(self.session.user_id, self.colleague)
+
+    def test_admin_starts_colleague_session_despite_own_restrictions(self):
+        self.restrict(
+            self.manager,
+            view=self.clothes,
+            access=self.clothes,
+            lock_foreign=True,
+            single=True,
+        )
+        self.session.with_user(self.manager).set_opening_control(0, "Float")
+        self.assertEqual(self.session.state, "opened")
+
+
+@tagged("post_install", "-at_install")
+class TestClosingSession(SessionRestrictionCase):
+    def setUp(self):
+        super().setUp()
+        self.session = self.start_session(self.bakery, self.colleague)
+
+    def test_cashier_cannot_fetch_closing_data(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.get_closing_control_data()
+        )
+
+    def test_cashier_cannot_save_closing_notes(self):
+        self.assertCashierRefused(
+            self.session,
+            lambda session: session.update_closing_control_state_session("Notes"),
+        )
+        self.assertEqual(self.session.state, "opened")
+
+    def test_cashier_cannot_post_counted_cash(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.post_closing_cash_details(42.0)
+        )
+
+    def test_refusal_comes_before_core_closing_checks(self):
+        """Clothes has no cash register: core would refuse with its own message."""
+        session = self.start_session(self.clothes, self.colleague)
+        self.restrict(self.cashier, access=self.bakery)
+        with (
+            self.assertSessionUnchanged(session),
+            self.assertRefused("operate the Point of Sale 'Clothes Shop'"),
+        ):
+            session.with_user(self.cashier).post_closing_cash_details(0)
+        self.restrict(self.cashier, access=self.clothes)
+        with self.assertRaisesRegex(UserError, "There is no cash register") as caught:
+            session.with_user(self.cashier).post_closing_cash_details(0)
+        self.assertNotIsInstance(caught.exception, PosSessionRestrictionError)
+
+    def test_cashier_cannot_close_session_from_pos_app(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.close_session_from_ui()
+        )
+
+    def test_cashier_cannot_close_session_from_backend(self):
+        self.assertCashierRefused(
+            self.session,
+            lambda session: session.action_pos_session_closing_control(),
+        )
+
+    def test_cashier_cannot_validate_session(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.action_pos_session_validate()
+        )
+
+    def test_cashier_cannot_force_close_session(self):
+        self.assertCashierRefused(
+            self.session, lambda session: session.action_pos_session_close()
+        )
+
+    def test_cashier_cannot_move_cash_in_session(self):
+        self.assertCashierRefused(
+            self.session,
+            lambda session: session.try_cash_in_out(
+                "in", 10.0, "Change", False, {"translatedType": "in"}
+            ),
+        )
+
+    def test_cashier_cannot_cancel_unstarted_session(self):
+        session = self.open_session(self.clothes, self.colleague)
+        self.restrict(self.cashier, access=self.bakery)
+        with (
+            self.assertSessionUnchanged(session),
+            self.assertRefused("operate the Point of Sale 'Clothes Shop'"),
+        ):
+            session.with_user(self.cashier).delete_opening_control_session()
+        self.restrict(self.cashier, lock_foreign=True)
+        with (
+            self.assertSessionUnchanged(session),
+            self.assertRefused(
+                r"The session #\d+ on 'Clothes Shop' was opened by Colin Colleague"
+            ),
+        ):
+            session.with_user(self.cashier).delete_opening_control_session()
+
+    def test_cashier_starts_and_closes_own_session_end_to_end(self):
+        self.session.with_user(self.colleague).action_pos_session_closing_control()
+        self.restrict(
+            self.cashier,
+            view=self.bakery,
+            access=self.bakery,
+            lock_foreign=True,
+            single=True,
+        )
+        session = self.open_session(self.bakery, self.cashier)
+        self.assertEqual(session.state, "opening_control")
+        session.with_user(self.cashier).set_opening_control(0, "Float counted")
+        self.assertEqual(session.state, "opened")
+        result = self.close_from_pos_app(session, self.cashier, notes="All counted")
+        self.assertTrue(result["successful"])
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.closing_notes, "All counted")
+        self.assertTrue(session.stop_at)
+
+    def test_cashier_closes_own_session_from_backend(self):
+        self.restrict(self.cashier, view=self.clothes, access=self.clothes, single=True)
+        session = self.start_session(self.clothes, self.cashier)
+        session.with_user(self.cashier).action_pos_session_closing_control()
+        self.assertEqual(session.state, "closed")
+
+    def test_cashier_moves_cash_in_own_session(self):
+        self.session.with_user(self.colleague).action_pos_session_closing_control()
+        # Core needs accounting rights to record a cash move, as in its own tests.
+        self.cashier.group_ids |= self.env.ref("account.group_account_invoice")
+        self.restrict(self.cashier, access=self.bakery, lock_foreign=True)
+        session = self.start_session(self.bakery, self.cashier)
+        session.with_user(self.cashier).try_cash_in_out(
+            "in", 10.0, "Change", False, {"translatedType": "in"}
+        )
+        self.assertEqual(session.statement_line_ids.mapped("amount"), [10.0])
+
+    def test_cashier_cancels_own_unstarted_session(self):
+        self.restrict(self.cashier, access=self.clothes, lock_foreign=True)
+        session = self.open_session(self.clothes, self.cashier)
+        session.with_user(self.cashier).delete_opening_control_session()
+        self.assertFalse(session.exists())
+
+    def test_cashier_closes_colleague_session_when_not_locked(self):
+        self.restrict(self.cashier, view=self.bakery, access=self.bakery)
+        result = self.close_from_pos_app(self.session, self.cashier)
+        self.assertTrue(result["successful"])
+        self.assertEqual(self.session.state, "closed")
+
+    def test_admin_closes_colleague_session_despite_own_restrictions(self):
+        self.restrict(
+            self.manager,
+            view=self.clothes,
+            access=self.clothes,
+            lock_foreign=True,
+            single=True,
+        )
+        result = self.close_from_pos_app(self.session, self.manager)
+        self.assertTrue(result["successful"])
+        self.assertEqual(self.session.state, "closed")
+
+    def test_admin_cancels_colleague_unstarted_session_despite_own_restrictions(self):
+        session = self.open_session(self.clothes, self.colleague)
+        self.restrict(
+            self.manager,
+            view=self.furniture,
+            access=self.furniture,
+            lock_foreign=True,
+            single=True,
+        )
+        session.with_user(self.manager).delete_opening_control_session()
+        self.assertFalse(session.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
+    """A cashier whose rights change mid-shift still saves the orders already
+    paid at the register; an administrator then closes the session."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bread = cls.env["product.product"].create(
+            {
+                "name": "Bread",
+                "available_in_pos": True,
+                "list_price": 10.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    def order_payload(self, session):
+        """A paid order of one bread, as the POS app of the cashier sends it."""
+        uuid = str(uuid4())
+        return {
+            "uuid": uuid,
+            "name": f"Order {uuid}",
+            "session_id": session.id,
+            "user_id": self.cashier.id,
+            "pricelist_id": session.config_id.pricelist_id.id,
+            "fiscal_position_id": False,
+            "partner_id": False,
+            "to_invoice": False,
+            "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+            "last_order_preparation_change": "{}",
+            "amount_paid": 10.0,
+            "amount_return": 0.0,
+            "amount_tax": 0.0,
+            "amount_total": 10.0,
+            "lines": [
+                Command.create(
+                    {
+                        "product_id": self.bread.id,
+                        "qty": 1,
+                        "price_unit": 10.0,
+                        "discount": 0.0,
+                        "price_subtotal": 10.0,
+                        "price_subtotal_incl": 10.0,
+                        "tax_ids": [Command.clear()],
+                        "pack_lot_ids": [],
+                    }
+                )
+            ],
+            "payment_ids": [
+                Command.create(
+                    {
+                        "amount": 10.0,
+                        "name": fields.Datetime.to_string(fields.Datetime.now()),
+                        "payment_method_id": self.bank_method.id,
+                    }
+                )
+            ],
+        }
+
+    def sync_order(self, session):
+        """Send one paid order to the server as the cashier, in a request of its
+        own (hence with a fresh cache); return the order."""
+        self.env.invalidate_all()
+        result = (
+            self.env["pos.order"]
+            .with_user(self.cashier)
+            .sync_from_ui([self.order_payload(session)])
+        )
+        return self.env["pos.order"].browse([val["id"] for val in result["pos.order"]])
+
+    def assertOrdersKeptAndClosedByAdmin(self, session, refusal):
+        orders = self.sync_order(session) | self.sync_order(session)
+        self.assertEqual(orders.session_id, session)
+        self.assertEqual(orders.mapped("state"), ["paid", "paid"])
+        with self.assertSessionUnchanged(session), self.assertRefused(refusal):
+            session.with_user(self.cashier).get_closing_control_data()
+        closing_data = session.with_user(self.manager).get_closing_control_data()
+        self.assertEqual(
+            closing_data["orders_details"], {"quantity": 3, "amount": 30.0}
+        )
+        session.with_user(self.manager).action_pos_session_closing_control()
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.order_count, 3)
+        self.assertEqual(sum(session.order_ids.mapped("amount_total")), 30.0)
+        self.assertEqual(session.total_payments_amount, 30.0)
+        self.assertEqual(set(session.order_ids.mapped("state")), {"done"})
+
+    def test_orders_synced_after_register_made_inoperable_mid_shift(self):
+        self.restrict(self.cashier, access=self.bakery | self.clothes)
+        session = self.start_session(self.bakery, self.cashier)
+        self.sync_order(session)
+        self.restrict(self.cashier, access=self.clothes)
+        self.assertOrdersKeptAndClosedByAdmin(session, OPERATE_REFUSAL)
+
+    def test_orders_synced_after_register_hidden_mid_shift(self):
+        self.restrict(self.cashier, view=self.bakery | self.clothes)
+        session = self.start_session(self.bakery, self.cashier)
+        self.sync_order(session)
+        self.restrict(self.cashier, view=self.clothes)
+        self.assertOrdersKeptAndClosedByAdmin(session, HIDDEN_REFUSAL)
+
+    def test_orders_synced_when_restrictions_switched_off_and_on_mid_shift(self):
+        self.restrict(self.cashier, view=self.clothes, access=self.clothes)
+        parameters = self.env["ir.config_parameter"]
+        parameters.set_param(ENABLED_PARAM, "False")
+        self.env.invalidate_all()
+        session = self.start_session(self.bakery, self.cashier)
+        self.sync_order(session)
+        parameters.set_param(ENABLED_PARAM, "True")
+        self.assertOrdersKeptAndClosedByAdmin(session, HIDDEN_REFUSAL)
