@@ -26,6 +26,10 @@
         ],
         "point_of_sale._assets_pos": [
             "pos_session_restriction/static/src/core/**/*",
+            "pos_session_restriction/static/src/app/**/*",
+        ],
+        "web.assets_tests": [
+            "pos_session_restriction/static/tests/tours/**/*",
         ],
     },
     "post_init_hook": "post_init_hook",

@@ -12,3 +12,6 @@ class PosSessionRestrictionError(UserError):
     def __init__(self, message, rule=None):
         super().__init__(message)
         self.rule = rule
+        # Sent to the web client with the error, as ``data.context``: the POS app
+        # reads the rule there to tell a register the user may not use at all.
+        self.context = {"rule": rule}

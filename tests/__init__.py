@@ -2,3 +2,4 @@ from . import test_open
 from . import test_closing
 from . import test_visibility
 from . import test_controller
+from . import test_tours

@@ -1,0 +1,36 @@
+import {Component} from "@odoo/owl";
+import {Dialog} from "@web/core/dialog/dialog";
+import {usePos} from "@point_of_sale/app/hooks/pos_hook";
+import {useAsyncLockedMethod} from "@point_of_sale/app/hooks/hooks";
+
+class RestrictionDialog extends Dialog {
+    // The cashier chooses with the buttons: staying is not always possible.
+    onEscape() {}
+}
+
+/**
+ * Explains a refusal of the addon inside the POS app: the server's message,
+ * a way back to the dashboard when the register cannot be used, and a way to
+ * stay when the cashier can still sell.
+ */
+export class RestrictionPopup extends Component {
+    static template = "pos_session_restriction.RestrictionPopup";
+    static components = {Dialog: RestrictionDialog};
+    static props = {
+        title: String,
+        message: String,
+        canLeave: Boolean,
+        canStay: Boolean,
+        stayLabel: String,
+        close: Function,
+    };
+
+    setup() {
+        this.pos = usePos();
+        this.backToDashboard = useAsyncLockedMethod(this.backToDashboard);
+    }
+
+    async backToDashboard() {
+        await this.pos.leaveRestrictedRegister();
+    }
+}

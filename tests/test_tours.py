@@ -1,0 +1,210 @@
+import base64
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from unittest.mock import patch
+
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
+
+from .common import PosRestrictionCommon
+
+_logger = logging.getLogger(__name__)
+
+DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu"
+# Set it to a folder to save the tours' screenshots there, e.g. static/description.
+SCREENSHOTS_DIR_VARIABLE = "PSR_SCREENSHOTS_DIR"
+# Logged by the tours' screenshot steps (static/tests/tours/utils).
+SCREENSHOT_SIGNAL = "pos_session_restriction screenshot: "
+
+_handle_console = ChromeBrowser._handle_console
+
+
+def _handle_console_with_screenshots(browser, type, args=None, **kwargs):
+    """ChromeBrowser's console handler, answering the tours' screenshot steps."""
+    if type == "info" and args:
+        message = str(browser._from_remoteobject(args[0]))
+        if message.startswith(SCREENSHOT_SIGNAL):
+            _take_named_screenshot(browser, message.removeprefix(SCREENSHOT_SIGNAL))
+    return _handle_console(browser, type, args=args, **kwargs)
+
+
+def _take_named_screenshot(browser, name):
+    """Save the page as ``<name>.png`` in the screenshots folder, if one is set,
+    then let the tour go on."""
+
+    def resume_tour():
+        browser._websocket_send(
+            "Runtime.evaluate",
+            params={"expression": f"window.psrScreenshotTaken = {json.dumps(name)}"},
+        )
+
+    directory = os.environ.get(SCREENSHOTS_DIR_VARIABLE)
+    if not directory or not re.fullmatch(r"[a-z_]+", name):
+        resume_tour()
+        return
+
+    def save(future):
+        try:
+            path = Path(directory, f"{name}.png")
+            path.write_bytes(base64.b64decode(future.result()["data"]))
+            _logger.info("Screenshot saved as %s", path)
+        except Exception:
+            _logger.exception("Could not save the screenshot %s", name)
+        finally:
+            resume_tour()
+
+    future = browser._websocket_send(
+        "Page.captureScreenshot", params={"format": "png"}, with_future=True
+    )
+    future.add_done_callback(save)
+
+
+@tagged("post_install", "-at_install")
+class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
+    """The POS dashboard and app in Chromium, as the cashier meets the
+    restrictions: the manager (who also manages users here) may change them
+    while the cashier's register is open."""
+
+    browser_size = "1400x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager.group_ids |= cls.env.ref("base.group_erp_manager")
+        cls.env["product.product"].create(
+            {
+                "name": "Croissant",
+                "available_in_pos": True,
+                "list_price": 2.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    def browser_js(self, *args, **kwargs):
+        with patch.object(
+            ChromeBrowser, "_handle_console", _handle_console_with_screenshots
+        ):
+            return super().browser_js(*args, **kwargs)
+
+    def start_restriction_tour(self, url, tour, login="psr_cashier"):
+        self.start_tour(url, f"pos_session_restriction_{tour}", login=login)
+        self.env.invalidate_all()
+
+    def sessions(self):
+        self.env.invalidate_all()
+        return self.env["pos.session"].search([])
+
+    def test_cashier_cannot_start_register_taken_out_of_operable_ones(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.clothes,
+            access=self.bakery | self.clothes,
+        )
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "refused_not_operable")
+        self.assertEqual(self.cashier.pos_access_config_ids, self.clothes)
+        session = self.sessions()
+        self.assertEqual(session.config_id, self.bakery)
+        self.assertEqual(session.user_id, self.cashier)
+        self.assertEqual(session.state, "opening_control")
+
+    def test_cashier_cannot_start_register_taken_out_of_operable_ones_pos_hr(self):
+        # pos_hr is no dependency: the test command installs it for this test.
+        pos_hr = self.env["ir.module.module"]._get("pos_hr")
+        self.assertEqual(pos_hr.state, "installed", "install pos_hr to run this test")
+        # Two employees, so that pos_hr asks who logs in.
+        employees = self.env["hr.employee"]
+        for user in self.cashier | self.colleague:
+            # sudo: the test user is no HR officer
+            employees |= user.sudo().employee_id or employees.sudo().create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "company_id": self.bakery.company_id.id,
+                }
+            )
+        self.bakery.write(
+            {"module_pos_hr": True, "basic_employee_ids": [Command.set(employees.ids)]}
+        )
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.clothes,
+            access=self.bakery | self.clothes,
+        )
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}", "refused_not_operable_pos_hr"
+        )
+        self.assertEqual(self.cashier.pos_access_config_ids, self.clothes)
+        session = self.sessions()
+        self.assertEqual(session.user_id, self.cashier)
+        self.assertEqual(session.state, "opening_control")
+
+    def test_cashier_cannot_open_second_register_from_dashboard(self):
+        self.restrict(self.cashier, single=True)
+        session = self.open_session(self.bakery, self.cashier)
+        self.start_restriction_tour(DASHBOARD_URL, "refused_single_session")
+        self.assertEqual(self.sessions(), session)
+        self.assertEqual(session.state, "opening_control")
+
+    def test_cashier_cannot_close_session_opened_by_other_user_once_locked(self):
+        session = self.open_session(self.bakery, self.colleague)
+        session.with_user(self.colleague).set_opening_control(0, "")
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}", "refused_foreign_session"
+        )
+        self.assertTrue(self.cashier.pos_lock_foreign_sessions)
+        self.assertEqual(self.sessions(), session)
+        self.assertEqual(session.state, "opened")
+        self.assertEqual(session.user_id, self.colleague)
+        # Both sales made in the app reached the server, refusal or not.
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(set(session.order_ids.mapped("state")), {"paid"})
+        self.assertEqual(session.order_ids.user_id, self.cashier)
+
+    def test_dashboard_shows_view_only_and_foreign_registers(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.clothes | self.furniture,
+            access=self.bakery | self.furniture,
+            lock_foreign=True,
+        )
+        session = self.open_session(self.furniture, self.colleague)
+        self.start_restriction_tour(
+            f"/odoo/action-base.action_res_users/{self.cashier.id}",
+            "dashboard_view_only",
+            login="psr_manager",
+        )
+        self.assertEqual(self.sessions(), session)
+        self.assertEqual(session.user_id, self.colleague)
+
+    def test_cashier_typing_url_of_non_operable_register_is_sent_back(self):
+        self.restrict(self.cashier, view=self.bakery | self.clothes, access=self.bakery)
+        self.start_restriction_tour(f"/pos/ui/{self.clothes.id}", "typed_url")
+        self.assertFalse(self.sessions())
+
+    def test_restricted_cashier_opens_sells_and_closes_own_register(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.clothes,
+            access=self.bakery,
+            lock_foreign=True,
+            single=True,
+        )
+        self.start_restriction_tour(DASHBOARD_URL, "allowed_flow")
+        sessions = self.sessions()
+        self.assertEqual(sessions.config_id, self.bakery)
+        self.assertEqual(sessions.user_id, self.cashier)
+        closed = sessions.filtered(lambda session: session.state == "closed")
+        self.assertEqual(len(closed), 1)
+        self.assertEqual(len(closed.order_ids), 1)
+        self.assertEqual(closed.order_ids.state, "done")
+        # Core reopens the register once closed. The tour leaves it, which
+        # discards that session, but the POS service worker, refreshing its
+        # cache of /pos/ui/<id>, may open another one.
+        self.assertLessEqual(
+            set((sessions - closed).mapped("state")), {"opening_control"}
+        )
+        self.assertFalse((sessions - closed).order_ids)
