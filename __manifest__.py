@@ -11,7 +11,10 @@
     "development_status": "Beta",
     "depends": ["point_of_sale"],
     "data": [
+        "security/ir.model.access.csv",
         "security/pos_session_restriction_security.xml",
+        "data/ir_cron_data.xml",
+        "views/pos_restriction_log_views.xml",
         "views/res_users_views.xml",
         "views/pos_config_views.xml",
         "views/res_config_settings_views.xml",

@@ -15,16 +15,15 @@ class PosController(main.PosController):
         ``open_ui``, so the session it picked is checked here.
         """
         try:
-            with request.env.cr.savepoint():
-                response = super().pos_web(
-                    config_id=config_id, from_backend=from_backend, subpath=subpath, **k
-                )
-                qcontext = getattr(response, "qcontext", {})
-                session = request.env["pos.session"].browse(
-                    qcontext.get("pos_session_id")
-                )
-                session._check_pos_restriction()
+            response = super().pos_web(
+                config_id=config_id, from_backend=from_backend, subpath=subpath, **k
+            )
+            qcontext = getattr(response, "qcontext", {})
+            session = request.env["pos.session"].browse(qcontext.get("pos_session_id"))
+            session._check_pos_restriction("resume")
         except PosSessionRestrictionError as error:
+            # Keep nothing of the refused attempt, as if the error had propagated.
+            request.env.cr.rollback()
             return request.render(
                 "pos_session_restriction.pos_ui_refused",
                 {"message": error.args[0]},

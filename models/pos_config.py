@@ -71,17 +71,20 @@ class PosConfig(models.Model):
         return res
 
     def open_ui(self):
-        self._check_pos_restriction()
+        self._check_pos_restriction("open")
         return super().open_ui()
 
     def open_existing_session_cb(self):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().open_existing_session_cb()
 
-    def _check_pos_restriction(self):
-        """Raise unless the current user may open, continue or close this
-        Point of Sale, before anything of a hidden one is read."""
+    def _check_pos_restriction(self, action):
+        """Raise unless the current user may ``action`` (open or close) this
+        Point of Sale, checked before anything of a hidden one is read. Opening
+        a register that has a session resumes that session."""
         self.ensure_one()
-        self.env.user._check_pos_config_access(self)
+        self.env.user._check_pos_config_access(self, action)
         if self.current_session_id:
-            self.env.user._check_pos_session_access(self.current_session_id)
+            self.env.user._check_pos_session_access(
+                self.current_session_id, "resume" if action == "open" else action
+            )

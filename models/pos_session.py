@@ -17,68 +17,72 @@ class PosSession(models.Model):
                 self.env.user._check_pos_session_opening(
                     self.env["pos.config"].browse(config_id),
                     self.env["res.users"].browse(vals.get("user_id", self.env.uid)),
+                    "open",
                 )
         return super().create(vals_list)
 
     def write(self, vals):
         if GUARDED_SESSION_FIELDS & vals.keys():
-            self._check_pos_restriction()
+            self._check_pos_restriction("operate")
             if {"user_id", "config_id"} & vals.keys():
                 self._check_pos_restriction_reassignment(vals)
         return super().write(vals)
 
     def action_pos_session_open(self):
-        self._check_pos_restriction()
+        self._check_pos_restriction("start")
         return super().action_pos_session_open()
 
     def _set_opening_control_data(self, cashbox_value, notes):
-        self._check_pos_restriction()
+        self._check_pos_restriction("start")
         return super()._set_opening_control_data(cashbox_value, notes)
 
     def get_closing_control_data(self):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().get_closing_control_data()
 
     def update_closing_control_state_session(self, notes):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().update_closing_control_state_session(notes)
 
     def post_closing_cash_details(self, counted_cash):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().post_closing_cash_details(counted_cash)
 
     def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().close_session_from_ui(bank_payment_method_diff_pairs)
 
     def action_pos_session_closing_control(self, *args, **kwargs):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().action_pos_session_closing_control(*args, **kwargs)
 
     def action_pos_session_validate(self, *args, **kwargs):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().action_pos_session_validate(*args, **kwargs)
 
     def action_pos_session_close(self, *args, **kwargs):
-        self._check_pos_restriction()
+        self._check_pos_restriction("close")
         return super().action_pos_session_close(*args, **kwargs)
 
     def delete_opening_control_session(self):
-        self.exists()._check_pos_restriction()
+        # Anyone may discard an unstarted session of their own: nothing is lost
+        # (core refuses once it has orders), and a left-over one would block them.
+        others = self.exists().filtered(lambda s: s.user_id != self.env.user)
+        others._check_pos_restriction("close")
         return super().delete_opening_control_session()
 
     def try_cash_in_out(self, *args, **kwargs):
-        self._check_pos_restriction()
+        self._check_pos_restriction("operate")
         return super().try_cash_in_out(*args, **kwargs)
 
     def delete_cash_in_out(self, *args, **kwargs):
-        self._check_pos_restriction()
+        self._check_pos_restriction("operate")
         return super().delete_cash_in_out(*args, **kwargs)
 
-    def _check_pos_restriction(self):
-        """Raise unless the current user may operate every session of ``self``."""
+    def _check_pos_restriction(self, action):
+        """Raise unless the current user may ``action`` every session of ``self``."""
         for session in self:
-            self.env.user._check_pos_session_access(session)
+            self.env.user._check_pos_session_access(session, action)
 
     def _check_pos_restriction_reassignment(self, vals):
         for session in self:
@@ -87,6 +91,7 @@ class PosSession(models.Model):
                     vals.get("config_id", session.config_id.id)
                 ),
                 self.env["res.users"].browse(vals.get("user_id", session.user_id.id)),
+                "operate",
                 session=session,
             )
 

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 from .res_users import ENABLED_PARAM
 
 
@@ -11,6 +12,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=ENABLED_PARAM,
         help="Enforce the per-user restrictions on Points of Sale and sessions. "
         "When off, every POS user works as in standard Odoo.",
+    )
+
+    pos_restriction_log_retention_days = fields.Integer(
+        string="Keep Refused Attempts (Days)",
+        config_parameter=RETENTION_PARAM,
+        default=DEFAULT_RETENTION_DAYS,
+        help="Entries of the restriction log older than this are deleted daily.",
     )
 
     def set_values(self):

@@ -47,11 +47,24 @@ class ResUsers(models.Model):
         help="The user may not open a Point of Sale while a session they opened "
         "is still open on another one.",
     )
+    pos_refusal_count = fields.Integer(
+        compute="_compute_pos_refusal_count",
+        groups="point_of_sale.group_pos_manager",
+    )
     pos_visibility_restricted = fields.Boolean(
         compute="_compute_pos_visibility_restricted",
         help="Technical field used by the record rules: whether this user only "
         "sees their visible Points of Sale.",
     )
+
+    def _compute_pos_refusal_count(self):
+        counts = dict(
+            self.env["pos.restriction.log"]._read_group(
+                [("user_id", "in", self.ids)], ["user_id"], ["attempt_count:sum"]
+            )
+        )
+        for user in self:
+            user.pos_refusal_count = counts.get(user, 0)
 
     @api.depends("pos_view_config_ids")
     def _compute_pos_visibility_restricted(self):
@@ -79,6 +92,15 @@ class ResUsers(models.Model):
         # The record rules read these fields; their domains are cached per user.
         return super()._get_invalidation_fields() | RESTRICTION_FIELDS
 
+    def action_view_restriction_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_session_restriction.action_pos_restriction_log"
+        )
+        action["domain"] = [("user_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def _pos_restriction_applies(self):
         """Whether the restrictions bind this user: POS users who are not POS
         administrators, while the global switch is on."""
@@ -93,34 +115,28 @@ class ResUsers(models.Model):
             )
         )
 
-    def _check_pos_config_access(self, config):
-        """Raise unless this user may operate ``config``."""
-        refusal = self._pos_config_refusal(config)
-        if refusal:
-            raise refusal
+    def _check_pos_config_access(self, config, action):
+        """Raise unless this user may ``action`` (open, resume, ...) ``config``."""
+        self._pos_refuse(self._pos_config_refusal(config), action, config)
 
-    def _check_pos_session_access(self, session):
-        """Raise unless this user may resume, start or close ``session``."""
+    def _check_pos_session_access(self, session, action):
+        """Raise unless this user may ``action`` (resume, start, close, ...)
+        ``session``."""
         refusal = self._pos_session_refusal(session)
-        if refusal:
-            raise refusal
+        self._pos_refuse(refusal, action, session.config_id, session)
 
-    def _check_pos_session_opening(self, config, session_user, session=None):
+    def _check_pos_session_opening(self, config, session_user, action, session=None):
         """Raise unless this user may open a session on ``config`` in the name
         of ``session_user``: a new one, or ``session`` moved or handed over."""
-        self._check_pos_config_access(config)
-        if not self._pos_restriction_applies():
-            return
-        if self.pos_lock_foreign_sessions and session_user != self:
-            raise PosSessionRestrictionError(
-                self.env._(
-                    "You may only open a session on '%(pos)s' in your own name.",
-                    pos=config.name,
-                ),
-                rule="foreign_session",
+        refusal = self._pos_opening_refusal(config, session_user, session)
+        self._pos_refuse(refusal, action, config, session)
+
+    def _pos_refuse(self, refusal, action, config, session=None):
+        if refusal:
+            self.env["pos.restriction.log"]._log_refusal(
+                refusal, action, config, session
             )
-        if self.pos_single_session:
-            self._check_pos_single_session(config, session)
+            raise refusal
 
     def _pos_config_refusal(self, config):
         """The refusal this user meets when operating ``config``, if any."""
@@ -166,7 +182,25 @@ class ResUsers(models.Model):
             )
         return None
 
-    def _check_pos_single_session(self, config, session=None):
+    def _pos_opening_refusal(self, config, session_user, session=None):
+        """The refusal this user meets when opening a session on ``config`` in
+        the name of ``session_user``, if any."""
+        refusal = self._pos_config_refusal(config)
+        if refusal or not self._pos_restriction_applies():
+            return refusal
+        if self.pos_lock_foreign_sessions and session_user != self:
+            return PosSessionRestrictionError(
+                self.env._(
+                    "You may only open a session on '%(pos)s' in your own name.",
+                    pos=config.name,
+                ),
+                rule="foreign_session",
+            )
+        if self.pos_single_session:
+            return self._pos_single_session_refusal(config, session)
+        return None
+
+    def _pos_single_session_refusal(self, config, session=None):
         self._pos_lock_session_opening()
         # sudo: count the sessions of every company, which record rules would hide
         other_session = (
@@ -183,16 +217,17 @@ class ResUsers(models.Model):
                 limit=1,
             )
         )
-        if other_session:
-            raise PosSessionRestrictionError(
-                self.env._(
-                    "You already have an open session (%(session)s) on '%(pos)s'. "
-                    "Close it before opening another Point of Sale.",
-                    session=other_session._pos_restriction_label(),
-                    pos=other_session.config_id.name,
-                ),
-                rule="single_session",
-            )
+        if not other_session:
+            return None
+        return PosSessionRestrictionError(
+            self.env._(
+                "You already have an open session (%(session)s) on '%(pos)s'. "
+                "Close it before opening another Point of Sale.",
+                session=other_session._pos_restriction_label(),
+                pos=other_session.config_id.name,
+            ),
+            rule="single_session",
+        )
 
     def _pos_lock_session_opening(self):
         """Serialise this user's session openings.

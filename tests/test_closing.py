@@ -281,6 +281,15 @@ class TestClosingSession(SessionRestrictionCase):
         session.with_user(self.cashier).delete_opening_control_session()
         self.assertFalse(session.exists())
 
+    def test_cashier_discards_own_unstarted_session_after_losing_register(self):
+        self.restrict(self.cashier, access=self.clothes)
+        session = self.open_session(self.clothes, self.cashier)
+        self.restrict(self.cashier, access=self.bakery, single=True)
+        with self.assertRefused("operate the Point of Sale 'Clothes Shop'"):
+            session.with_user(self.cashier).set_opening_control(0, "")
+        session.with_user(self.cashier).delete_opening_control_session()
+        self.assertFalse(session.exists())
+
     def test_cashier_closes_colleague_session_when_not_locked(self):
         self.restrict(self.cashier, view=self.bakery, access=self.bakery)
         result = self.close_from_pos_app(self.session, self.cashier)

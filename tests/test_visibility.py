@@ -306,13 +306,13 @@ class TestPosRestrictionConfiguration(PosVisibilityCase):
         self.assertEqual(self.cashier.pos_access_config_ids, self.clothes)
         self.assertEqual(self.clothes.pos_access_user_ids, self.cashier)
         with self.assertRefused("not allowed to operate the Point of Sale 'Bakery"):
-            self.cashier._check_pos_config_access(self.bakery)
-        self.cashier._check_pos_config_access(self.clothes)
+            self.cashier._check_pos_config_access(self.bakery, "open")
+        self.cashier._check_pos_config_access(self.clothes, "open")
         self.cashier.write({"pos_access_config_ids": [Command.link(self.bakery.id)]})
         self.assertEqual(self.bakery.pos_access_user_ids, self.cashier)
         self.assertEqual(self.bakery.pos_view_user_ids, self.cashier)
         self.assertFalse(self.furniture.pos_view_user_ids)
-        self.cashier._check_pos_config_access(self.bakery)
+        self.cashier._check_pos_config_access(self.bakery, "open")
 
     # Operable must be a subset of visible
 

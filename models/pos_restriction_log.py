@@ -1,0 +1,150 @@
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+RETENTION_PARAM = "pos_session_restriction.log_retention_days"
+DEFAULT_RETENTION_DAYS = 365
+# Identical refusals within this window add to one entry instead of a new row.
+FLOOD_WINDOW = timedelta(minutes=1)
+
+
+class PosRestrictionLog(models.Model):
+    _name = "pos.restriction.log"
+    _description = "Refused Point of Sale Attempt"
+    _order = "last_date desc, id desc"
+    _rec_name = "rule"
+
+    last_date = fields.Datetime(
+        string="Last Attempt", required=True, readonly=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="User",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    config_id = fields.Many2one(
+        "pos.config",
+        string="Point of Sale",
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    session_id = fields.Many2one(
+        "pos.session", string="Session", readonly=True, ondelete="set null"
+    )
+    company_id = fields.Many2one(related="config_id.company_id", store=True)
+    rule = fields.Selection(
+        [
+            ("not_visible", "Not visible"),
+            ("not_operable", "Not operable"),
+            ("foreign_session", "Opened by another user"),
+            ("single_session", "One open session"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    action = fields.Selection(
+        [
+            ("open", "Open"),
+            ("resume", "Resume"),
+            ("start", "Start"),
+            ("close", "Close"),
+            ("operate", "Operate"),
+        ],
+        string="Attempted",
+        readonly=True,
+    )
+    channel = fields.Selection(
+        [
+            ("dashboard", "Dashboard"),
+            ("url", "URL"),
+            ("pos_app", "POS app"),
+            ("rpc", "RPC"),
+        ],
+        readonly=True,
+    )
+    ip_address = fields.Char(string="IP Address", readonly=True)
+    message = fields.Text(readonly=True)
+    attempt_count = fields.Integer(string="Attempts", default=1, readonly=True)
+
+    @api.model
+    def _log_refusal(self, refusal, action, config, session=None):
+        """Record ``refusal`` once the request's transaction is over, through a
+        cursor of its own: the refusal rolls that transaction back, and may be
+        raised while it holds locks on the very rows the entry refers to."""
+        vals = {
+            "user_id": self.env.uid,
+            "config_id": config.id,
+            "session_id": session.id if session else False,
+            "rule": refusal.rule,
+            "action": action,
+            "channel": self._request_channel(),
+            "ip_address": request.httprequest.remote_addr if request else False,
+            "message": refusal.args[0],
+        }
+        registry = self.env.registry
+
+        def record():
+            try:
+                with registry.cursor() as cr:
+                    # superuser: nobody else may write the log
+                    api.Environment(cr, SUPERUSER_ID, {})[self._name]._record(vals)
+            except Exception:
+                # Logging never stands in the refusal's way.
+                _logger.exception("Could not log a refused Point of Sale attempt")
+
+        # Exactly one of the two runs: whichever ends the transaction.
+        self.env.cr.postrollback.add(record)
+        self.env.cr.postcommit.add(record)
+
+    @api.model
+    def _record(self, vals):
+        now = fields.Datetime.now()
+        entry = self.search(
+            [
+                ("user_id", "=", vals["user_id"]),
+                ("config_id", "=", vals["config_id"]),
+                ("rule", "=", vals["rule"]),
+                ("last_date", ">=", now - FLOOD_WINDOW),
+            ],
+            limit=1,
+        )
+        if entry:
+            entry.write({"attempt_count": entry.attempt_count + 1, "last_date": now})
+        else:
+            self.create({**vals, "last_date": now})
+
+    @api.model
+    def _request_channel(self):
+        if not request:
+            return "rpc"
+        path = request.httprequest.path
+        if path.startswith(("/pos/ui", "/pos/web")):
+            return "url"
+        if path.startswith("/web/dataset/call_button"):
+            return "dashboard"
+        if urlsplit(request.httprequest.referrer or "").path.startswith("/pos/ui"):
+            return "pos_app"
+        return "rpc"
+
+    @api.model
+    def _purge_expired(self, batch_size=10000):
+        """Delete the entries older than the retention period, a batch at a time."""
+        days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
+        )
+        domain = [("last_date", "<", fields.Datetime.now() - timedelta(days=days))]
+        while batch := self.search(domain, limit=batch_size):
+            batch.unlink()
+            if not self.env["ir.cron"]._commit_progress(len(batch)):
+                break
