@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Verdict of an Odoo 19.0 test run, from its log and its exit code.
+
+usage: summarize-test-log.py LOGFILE ODOO_EXIT_CODE
+
+Prints what broke (failed and skipped tests, ERROR/CRITICAL log lines), then as the
+very last line "N passed, N failed, N skipped". Exits 0 only when tests ran, none
+failed, none was skipped, nothing was logged at ERROR or CRITICAL and Odoo exited 0.
+
+What Odoo 19.0 logs (odoo/tests/result.py, odoo/service/server.py):
+- at the end, per database, logger odoo.tests.result (at- and post-install tests):
+  "N failed, N error(s) of N tests when loading database 'DB'"
+- per test, logger = the test's Python module: "Starting Class.test_x ..."
+- a failure or error, level ERROR: "FAIL: Class.test_x" or "ERROR: Class.test_x",
+  then the traceback
+- a skipped test (unittest.SkipTest: skipTest(), @skip, no Chromium, no
+  websocket-client), level INFO: "skipped Class.test_x : reason".
+  The summary line does not count skips.
+"""
+
+import re
+import sys
+
+RECORD = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
+    r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
+)
+SUMMARY = re.compile(
+    r"^(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database "
+)
+STARTING = re.compile(r"^Starting (?P<desc>.+) \.\.\.$")
+SKIPPED = re.compile(r"^skipped (?P<desc>.*?) : (?P<reason>.*)$")
+FAILED = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<desc>.+)$")
+# Summaries of failures already listed test by test (odoo/modules/loading.py).
+MODULE_FAILED = re.compile(
+    r"^(Module \S+: \d+ failures, \d+ errors of \d+ tests"
+    r"|At least one test failed when loading the modules\.)$"
+)
+MAX_LISTED = 30
+
+
+def read_records(path):
+    """Yields [level, logger, message, continuation lines] for each log record."""
+    record = None
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            line = line.rstrip("\n")
+            match = RECORD.match(line)
+            if match:
+                if record:
+                    yield record
+                # Odoo ends each line with " " (and performance figures for HTTP).
+                msg = match["msg"].rstrip()
+                record = [match["level"], match["logger"], msg, []]
+            elif record:
+                record[3].append(line)
+    if record:
+        yield record
+
+
+def test_key(logger, desc):
+    """Identifies a test: "Subtest Class.test_x (i=1)" belongs to Class.test_x."""
+    if desc.startswith("Subtest "):
+        desc = desc[len("Subtest ") :].split(" ", 1)[0]
+    return logger, desc
+
+
+def exception_text(lines):
+    """The exception ending a traceback ("AssertionError: ..."), else the last line."""
+    lines = [line.rstrip() for line in lines if line.strip()]
+    if not lines:
+        return ""
+    frames = [i for i, line in enumerate(lines) if line.startswith('  File "')]
+    if not frames:
+        return lines[-1].strip()
+    # The exception starts at the first unindented line after the last frame.
+    after = range(frames[-1] + 1, len(lines))
+    start = next((i for i in after if not lines[i][0].isspace()), None)
+    if start is None:
+        return lines[-1].strip()
+    text = lines[start]
+    if start < len(lines) - 1:
+        # A multi-line message (assertEqual's diff): its end is the custom message.
+        text += " ... " + lines[-1].strip()
+    return text
+
+
+def show(title, items):
+    if not items:
+        return
+    print(f"{title} ({len(items)}):")
+    for item in items[:MAX_LISTED]:
+        print(f"  {item}")
+    if len(items) > MAX_LISTED:
+        print(f"  ... and {len(items) - MAX_LISTED} more, see the log")
+
+
+def main(path, odoo_rc):
+    total = failed = summaries = 0
+    started = set()
+    bad = set()  # tests that failed, errored or were skipped
+    failures, skips, errors = [], [], []
+
+    for level, logger, msg, more in read_records(path):
+        if logger == "odoo.tests.result" and (match := SUMMARY.match(msg)):
+            summaries += 1
+            failed += int(match[1]) + int(match[2])
+            total += int(match[3])
+        elif level == "INFO" and (match := STARTING.match(msg)):
+            started.add(test_key(logger, match["desc"]))
+        elif level == "INFO" and (match := SKIPPED.match(msg)):
+            bad.add(test_key(logger, match["desc"]))
+            skips.append(f"{match['desc']} ({logger}): {match['reason']}")
+        elif level == "ERROR" and (match := FAILED.match(msg)):
+            bad.add(test_key(logger, match["desc"]))
+            detail = exception_text(more)
+            failures.append(f"{msg} ({logger})" + (f" -> {detail}" if detail else ""))
+        if level in ("ERROR", "CRITICAL"):
+            errors.append((level, logger, msg, more))
+
+    # Errors and skips in setUpClass are counted by Odoo but are no started test.
+    passed = max(0, total - len(bad & started))
+    skipped = len(skips)
+
+    other_errors = [
+        f"{level} {logger}: {msg}" + (f" -> {exception_text(more)}" if more else "")
+        for level, logger, msg, more in errors
+        if not (FAILED.match(msg) or MODULE_FAILED.match(msg) or SUMMARY.match(msg))
+    ]
+
+    problems = []
+    if not summaries:
+        problems.append("no test summary in the log (Odoo stopped before the tests?)")
+    elif total == 0:
+        problems.append("no test ran")
+    elif not started:
+        # Without INFO lines, skipped tests are invisible.
+        problems.append('no "Starting <test>" lines: run at log level info or test')
+    if failed:
+        problems.append(f"{failed} test failure(s)/error(s)")
+    if skipped:
+        problems.append(f"{skipped} test(s) skipped: a skipped test is no passing test")
+    if errors:
+        problems.append(f"{len(errors)} line(s) logged at ERROR/CRITICAL")
+    if odoo_rc != 0:
+        problems.append(f"odoo exited with code {odoo_rc}")
+
+    print()
+    print(f"=== Test log: {path}")
+    show("Failed tests", failures)
+    show("Skipped tests", skips)
+    show("Other ERROR/CRITICAL log lines", other_errors)
+    show("Verdict: FAILED because", problems)
+    if not problems:
+        print("Verdict: OK")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], int(sys.argv[2])))
