@@ -81,11 +81,14 @@ psr_find_odoo() {
 }
 
 # Sets ODOO_ADDONS_PATH: a link folder naming the addon (the clone's folder may have any
-# name), then Odoo's own addons folders.
+# name), then Odoo's own addons folders. Each checkout gets its own link folder, so that
+# runs from two checkouts at once never load each other's code.
 psr_addons_path() {
     [[ -f $PSR_ADDON_DIR/__manifest__.py ]] || psr_die 2 "no __manifest__.py in $PSR_ADDON_DIR"
-    mkdir -p "$PSR_CACHE/addons"
-    ln -sfn "$PSR_ADDON_DIR" "$PSR_CACHE/addons/$PSR_MODULE"
+    local links
+    links=$PSR_CACHE/addons/$(realpath "$PSR_ADDON_DIR" | md5sum | cut -c1-12)
+    mkdir -p "$links"
+    ln -sfn "$PSR_ADDON_DIR" "$links/$PSR_MODULE"
 
     local odoo_dirs
     # Run from / so that nothing in the current folder shadows the odoo package.
@@ -107,7 +110,7 @@ print(','.join(dirs))
 EOF
     ) || psr_die 2 "$ODOO_PYTHON cannot import odoo"
     [[ -n $odoo_dirs ]] || psr_die 2 "cannot find Odoo's addons folders with $ODOO_PYTHON"
-    ODOO_ADDONS_PATH="$PSR_CACHE/addons,$odoo_dirs"
+    ODOO_ADDONS_PATH="$links,$odoo_dirs"
     export ODOO_ADDONS_PATH
 }
 
