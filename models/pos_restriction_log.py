@@ -107,6 +107,11 @@ class PosRestrictionLog(models.Model):
 
     @api.model
     def _record(self, vals):
+        # The refused transaction may have created the very register or session.
+        vals["config_id"] = self.env["pos.config"].browse(vals["config_id"]).exists().id
+        vals["session_id"] = (
+            self.env["pos.session"].browse(vals["session_id"]).exists().id
+        )
         now = fields.Datetime.now()
         entry = self.search(
             [
@@ -138,13 +143,17 @@ class PosRestrictionLog(models.Model):
     @api.model
     def _purge_expired(self, batch_size=10000):
         """Delete the entries older than the retention period, a batch at a time."""
-        days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
-        )
-        domain = [("last_date", "<", fields.Datetime.now() - timedelta(days=days))]
+        cutoff = fields.Datetime.now() - timedelta(days=self._retention_days())
+        domain = [("last_date", "<", cutoff)]
         while batch := self.search(domain, limit=batch_size):
             batch.unlink()
             if not self.env["ir.cron"]._commit_progress(len(batch)):
                 break
+
+    @api.model
+    def _retention_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
+        try:
+            return max(int(value or DEFAULT_RETENTION_DAYS), 1)
+        except (TypeError, ValueError):
+            return DEFAULT_RETENTION_DAYS

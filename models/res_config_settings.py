@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 from .res_users import ENABLED_PARAM
@@ -20,6 +21,13 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_RETENTION_DAYS,
         help="Entries of the restriction log older than this are deleted daily.",
     )
+
+    @api.constrains("pos_restriction_log_retention_days")
+    def _check_pos_restriction_log_retention_days(self):
+        if any(s.pos_restriction_log_retention_days < 1 for s in self):
+            raise ValidationError(
+                self.env._("Keep refused attempts for at least one day.")
+            )
 
     def set_values(self):
         super().set_values()

@@ -3,3 +3,4 @@ from . import test_closing
 from . import test_visibility
 from . import test_controller
 from . import test_tours
+from . import test_restriction_log
