@@ -35,6 +35,11 @@
             "pos_session_restriction/static/tests/tours/**/*",
         ],
     },
+    "images": [
+        "static/description/icon.png",
+        "static/description/dashboard_view_only.png",
+        "static/description/users_form.png",
+    ],
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

@@ -30,7 +30,8 @@ class ResConfigSettings(models.TransientModel):
             )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         # Setting the parameter clears the cached rule domains, but not the
         # users' cached flag these domains read.
         self.env["res.users"].invalidate_model(["pos_visibility_restricted"])
+        return res

@@ -13,7 +13,7 @@ patch(PosStore.prototype, {
      * already shown.
      *
      * @param {RPCError} error
-     * @returns {boolean} whether ``error`` was a refusal of the addon
+     * @returns {Boolean} whether ``error`` was a refusal of the addon
      */
     showRestrictionPopup(error) {
         if (!isRestrictionError(error)) {

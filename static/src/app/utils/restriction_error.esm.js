@@ -9,7 +9,7 @@ const UNUSABLE_REGISTER_RULES = ["not_visible", "not_operable", "foreign_session
  * Whether ``error`` is a refusal of the addon, raised by the server.
  *
  * @param {any} error
- * @returns {boolean}
+ * @returns {Boolean}
  */
 export function isRestrictionError(error) {
     return error instanceof RPCError && error.exceptionName === POS_RESTRICTION_ERROR;
@@ -21,7 +21,7 @@ export function isRestrictionError(error) {
  * one is taken as the strictest.
  *
  * @param {RPCError} error
- * @returns {boolean}
+ * @returns {Boolean}
  */
 export function isRegisterUnusable(error) {
     const rule = error.data?.context?.rule;

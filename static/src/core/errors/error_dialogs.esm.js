@@ -1,4 +1,4 @@
-import {odooExceptionTitleMap, WarningDialog} from "@web/core/errors/error_dialogs";
+import {WarningDialog, odooExceptionTitleMap} from "@web/core/errors/error_dialogs";
 import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 

@@ -5,7 +5,7 @@ import {user} from "@web/core/user";
 
 // The manager of the tests (tests/common.py): new_test_user's password is the login.
 const MANAGER = "psr_manager";
-// tests/test_tours.py watches the browser console for this prefix.
+// Tests/test_tours.py watches the browser console for this prefix.
 const SCREENSHOT_SIGNAL = "pos_session_restriction screenshot: ";
 
 export const DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu";

@@ -1,11 +1,13 @@
 import {Component} from "@odoo/owl";
 import {Dialog} from "@web/core/dialog/dialog";
-import {usePos} from "@point_of_sale/app/hooks/pos_hook";
 import {useAsyncLockedMethod} from "@point_of_sale/app/hooks/hooks";
+import {usePos} from "@point_of_sale/app/hooks/pos_hook";
 
 class RestrictionDialog extends Dialog {
-    // The cashier chooses with the buttons: staying is not always possible.
-    onEscape() {}
+    onEscape() {
+        // Escape does nothing: the cashier chooses with the buttons, as staying
+        // is not always possible.
+    }
 }
 
 /**
