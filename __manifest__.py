@@ -41,6 +41,7 @@
         "static/description/users_form.png",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -1,6 +1,13 @@
+from .models.pos_restriction_log import RETENTION_PARAM
 from .models.res_users import ENABLED_PARAM
 
 
 def post_init_hook(env):
     # Set once at install: on later updates the administrator's choice stands.
     env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
+
+
+def uninstall_hook(env):
+    env["ir.config_parameter"].search(
+        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM])]
+    ).unlink()

@@ -9,17 +9,22 @@ class PosSession(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        context = self.env.context
         for vals in vals_list:
-            config_id = vals.get("config_id") or self.env.context.get(
-                "default_config_id"
-            )
+            config_id = vals.get("config_id") or context.get("default_config_id")
             if config_id:
+                self._pos_lock_config_opening(config_id)
+                user_id = vals.get("user_id") or context.get("default_user_id")
                 self.env.user._check_pos_session_opening(
                     self.env["pos.config"].browse(config_id),
-                    self.env["res.users"].browse(vals.get("user_id", self.env.uid)),
+                    self.env["res.users"].browse(user_id or self.env.uid),
                     "open",
                 )
-        return super().create(vals_list)
+        sessions = self
+        if self.env.user._pos_restriction_applies():
+            # This key skips core's one-session-per-register check.
+            sessions = self.with_context(onboarding_creation=False)
+        return super(PosSession, sessions).create(vals_list)
 
     def write(self, vals):
         if GUARDED_SESSION_FIELDS & vals.keys():
@@ -94,6 +99,15 @@ class PosSession(models.Model):
                 "operate",
                 session=session,
             )
+
+    def _pos_lock_config_opening(self, config_id):
+        """Serialise the openings of a register, as the user's are serialised
+        for one open session (see res.users._pos_lock_session_opening): core's
+        one-session-per-register check counts in a snapshot that cannot see a
+        rival's new session, and only the /pos/ui route locks the register."""
+        self.env.cr.execute(
+            "UPDATE pos_config SET write_date = write_date WHERE id = %s", [config_id]
+        )
 
     def _pos_restriction_label(self):
         """How a refusal names the session: its number once started."""

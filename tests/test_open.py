@@ -1,6 +1,7 @@
 import re
 
 from odoo import SUPERUSER_ID, fields
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -331,6 +332,21 @@ class TestOpenForeignSessions(PosOpenCase):
         own_session = self.open_session(self.clothes, self.cashier)
         own_session.with_user(self.cashier).write({"state": "closing_control"})
         self.assertEqual(own_session.state, "closing_control")
+
+    def test_context_key_cannot_skip_one_session_per_register(self):
+        session = self.open_session(self.bakery, self.colleague)
+        sessions = self.env["pos.session"].with_user(self.cashier)
+        with (
+            self.assertRaisesRegex(ValidationError, "Another session is already"),
+            self.env.cr.savepoint(),
+        ):
+            sessions.with_context(onboarding_creation=True).create(
+                {"config_id": self.bakery.id}
+            )
+        self.assertEqual(
+            self.env["pos.session"].search([("config_id", "=", self.bakery.id)]),
+            session,
+        )
 
 
 @tagged("post_install", "-at_install")

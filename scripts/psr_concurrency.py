@@ -1,0 +1,530 @@
+"""Fire simultaneous session openings at a running Odoo server and check that
+the restrictions hold under real concurrency.
+
+Run by scripts/concurrency-check, with Odoo's python (it needs ``requests``),
+against a throwaway database where pos_session_restriction is installed:
+
+    python3 psr_concurrency.py --url http://127.0.0.1:8069 --db DB [--rounds 3]
+
+Each round, from separate HTTP sessions released together by a barrier, once
+through the dashboard's JSON-RPC ``pos.config.open_ui`` and once through a
+typed ``/pos/ui/<id>``:
+
+1. one cashier restricted to one open session opens 20 registers at once:
+   exactly one session may open, every other request gets the addon's
+   refusal;
+2. 20 cashiers who may not take over others' sessions open one register at
+   once: exactly one session may open, every other request gets the addon's
+   refusal, core's "Another session is already opened" or core's redirection
+   to the dashboard.
+
+Never an HTTP 500 or an internal error. Every refusal of the one-session
+cashier must reach the restriction log, written after the refused request's
+rollback. With ``--server-log``, the server's log may hold no error but the
+serialization failures and lock timeouts Odoo retries. Prints the counts of
+each round; exits 1 on any violation, 2 when the check cannot run.
+"""
+
+import argparse
+import html
+import re
+import sys
+import threading
+import time
+from collections import Counter
+
+import requests
+
+ADDON_ERROR = (
+    "odoo.addons.pos_session_restriction.exceptions.PosSessionRestrictionError"
+)
+CORE_ERROR = "odoo.exceptions.ValidationError"
+CORE_MESSAGE = "Another session is already opened for this point of sale."
+SINGLE_MESSAGE = re.compile(
+    r"You already have an open session \(.+\) on '.+'\. Close it before opening "
+    r"another Point of Sale\."
+)
+FOREIGN_MESSAGE = re.compile(
+    r"The session .+ on '.+' was opened by .+; you are not allowed to continue "
+    r"or close it\. Ask your manager if you need to take it over\."
+)
+DASHBOARD = "/odoo/action-point_of_sale.action_client_pos_menu"
+REFUSED_PAGE = "o_pos_session_restriction_refused"
+# Expected in the server log: the retries that resolve the races.
+RETRIED = re.compile(
+    r"could not serialize access|could not obtain lock|deadlock detected|"
+    r"SerializationFailure|LockNotAvailable|DeadlockDetected"
+)
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
+SINGLE_LOGIN = "psr_conc_single"
+CASHIER_LOGIN = "psr_conc_cashier_{:02d}"
+
+
+class CheckError(Exception):
+    """The check could not run (setup, server): exit 2."""
+
+
+class Client:
+    """One HTTP session of one user, talking JSON-RPC as the web client does."""
+
+    def __init__(self, url, db, timeout):
+        self.url, self.db, self.timeout = url, db, timeout
+        self.http = requests.Session()
+
+    def login(self, login, password):
+        body = self._post(
+            "/web/session/authenticate",
+            {"db": self.db, "login": login, "password": password},
+        )
+        if "error" in body or not body["result"].get("uid"):
+            raise CheckError(f"cannot log in as {login}: {body.get('error')}")
+        self.uid = body["result"]["uid"]
+        return self
+
+    def call(self, model, method, args, **kwargs):
+        """The JSON-RPC response of ``model.method``; raises on error."""
+        body = self._post(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+        if "error" in body:
+            data = body["error"].get("data", {})
+            raise CheckError(
+                f"{model}.{method} failed: {data.get('name')}: {data.get('message')}"
+            )
+        return body["result"]
+
+    def attempt(self, register, via):
+        """Open ``register`` the way ``via`` says: ``rpc``, the dashboard's
+        ``pos.config.open_ui``, or ``url``, a typed ``/pos/ui/<id>``. Report
+        what happened, never raising."""
+        start = time.monotonic()
+        outcome = {"via": via, "status": None, "error": None, "message": None}
+        try:
+            if via == "url":
+                response = self.http.get(
+                    f"{self.url}/pos/ui/{register}",
+                    allow_redirects=False,
+                    timeout=self.timeout,
+                )
+                outcome["status"] = response.status_code
+                outcome["location"] = response.headers.get("Location", "")
+                outcome["page"] = html.unescape(response.text)
+            else:
+                response = self.http.post(
+                    f"{self.url}/web/dataset/call_kw/pos.config/open_ui",
+                    json=self._payload(
+                        {
+                            "model": "pos.config",
+                            "method": "open_ui",
+                            "args": [[register]],
+                            "kwargs": {},
+                        }
+                    ),
+                    timeout=self.timeout,
+                )
+                outcome["status"] = response.status_code
+                body = response.json()
+                if "error" in body:
+                    data = body["error"].get("data", {})
+                    outcome.update(error=data.get("name"), message=data.get("message"))
+                else:
+                    outcome["result"] = body.get("result")
+        except (requests.RequestException, ValueError) as error:
+            outcome.update(error=type(error).__name__, message=str(error))
+        outcome["elapsed"] = time.monotonic() - start
+        return outcome
+
+    def _post(self, path, params):
+        try:
+            response = self.http.post(
+                f"{self.url}{path}", json=self._payload(params), timeout=self.timeout
+            )
+            return response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise CheckError(f"POST {path}: {error}") from error
+
+    @staticmethod
+    def _payload(params):
+        return {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+
+
+def wait_for_server(url, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise CheckError(f"no answer from {url}/web/login after {timeout}s")
+
+
+def in_parallel(function, items, timeout):
+    """``function(item)`` for every item, each in a thread of its own; the
+    results in the order of ``items``. Raises the first error of any thread."""
+    results = [None] * len(items)
+    errors = []
+
+    def run(index, item):
+        try:
+            results[index] = function(item)
+        except Exception as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(index, item), daemon=True)
+        for index, item in enumerate(items)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0, deadline - time.monotonic()))
+    if any(thread.is_alive() for thread in threads):
+        raise CheckError(f"requests still running after {timeout}s")
+    if errors:
+        if isinstance(errors[0], CheckError):
+            raise errors[0]
+        raise CheckError(f"{type(errors[0]).__name__}: {errors[0]}") from errors[0]
+    return results
+
+
+class ConcurrencyCheck:
+    def __init__(self, args):
+        self.args = args
+        self.violations = []
+        self.refusals_of_single_user = 0
+        self.opens = 0
+
+    def client(self):
+        return Client(self.args.url, self.args.db, self.args.timeout)
+
+    # Setup
+
+    def setup(self):
+        size = self.args.size
+        self.admin = self.client().login("admin", self.args.admin_password)
+        admin = self.admin
+        sale_journal = self.one("account.journal", [("type", "=", "sale")])
+        bank_journal = self.one("account.journal", [("type", "=", "bank")])
+        method = admin.call(
+            "pos.payment.method",
+            "create",
+            [{"name": "Bank (concurrency check)", "journal_id": bank_journal}],
+        )
+        self.registers = admin.call(
+            "pos.config",
+            "create",
+            [
+                [
+                    {
+                        "name": name,
+                        "journal_id": sale_journal,
+                        "payment_method_ids": [[6, 0, [method]]],
+                    }
+                    for name in [
+                        *(f"Register {i:02d}" for i in range(1, size + 1)),
+                        "Shared Register",
+                    ]
+                ]
+            ],
+        )
+        self.shared_register = self.registers.pop()
+        groups = [
+            self.xmlid("base", "group_user"),
+            self.xmlid("point_of_sale", "group_pos_user"),
+        ]
+        logins = [SINGLE_LOGIN, *(CASHIER_LOGIN.format(i) for i in range(1, size + 1))]
+        timeout = self.args.timeout * 2
+        user_ids = admin.call(
+            "res.users",
+            "create",
+            [
+                [
+                    {
+                        "name": login.replace("_", " ").title(),
+                        "login": login,
+                        "password": login,
+                        "group_ids": [[6, 0, groups]],
+                        "pos_single_session": login == SINGLE_LOGIN,
+                        "pos_lock_foreign_sessions": login != SINGLE_LOGIN,
+                    }
+                    for login in logins
+                ]
+            ],
+        )
+        self.single_uid = user_ids[0]
+        # Separate HTTP sessions: the one cashier logs in once per register.
+        clients = in_parallel(
+            lambda login: self.client().login(login, login),
+            [SINGLE_LOGIN] * size + logins[1:],
+            timeout,
+        )
+        self.single_clients, self.cashier_clients = clients[:size], clients[size:]
+        print(
+            f"setup: {size} registers + 1 shared register, 1 one-session cashier "
+            f"logged in {size} times, {size} cashiers locked out of others' sessions",
+            flush=True,
+        )
+
+    def one(self, model, domain):
+        ids = self.admin.call(model, "search", [domain], limit=1)
+        if not ids:
+            raise CheckError(f"no {model} matching {domain}")
+        return ids[0]
+
+    def xmlid(self, module, name):
+        rows = self.admin.call(
+            "ir.model.data",
+            "search_read",
+            [[("module", "=", module), ("name", "=", name)], ["res_id"]],
+        )
+        if not rows:
+            raise CheckError(f"no {module}.{name}")
+        return rows[0]["res_id"]
+
+    # Rounds
+
+    def fire(self, clients_and_registers, via):
+        """Open the registers at once, one request per client, released
+        together by a barrier; the outcomes."""
+        barrier = threading.Barrier(len(clients_and_registers))
+
+        def open_register(client_and_register):
+            client, register = client_and_register
+            barrier.wait(timeout=self.args.timeout)
+            return client.attempt(register, via)
+
+        return in_parallel(open_register, clients_and_registers, self.args.timeout * 2)
+
+    def open_sessions(self, domain):
+        return self.admin.call(
+            "pos.session",
+            "search_read",
+            [[("state", "!=", "closed"), *domain], ["config_id", "user_id", "state"]],
+        )
+
+    def classify(self, outcome, refusal_message):
+        if outcome["via"] == "url":
+            return self.classify_page(outcome, refusal_message)
+        if outcome["status"] != 200:
+            return "http_error"
+        if outcome["error"] is None:
+            url = (outcome.get("result") or {}).get("url", "")
+            return "opened" if url.startswith("/pos/ui/") else "other"
+        if outcome["error"] == ADDON_ERROR and refusal_message.fullmatch(
+            outcome["message"] or ""
+        ):
+            return "refused_by_addon"
+        if outcome["error"] == CORE_ERROR and outcome["message"] == CORE_MESSAGE:
+            return "refused_by_core"
+        return "other"
+
+    @staticmethod
+    def classify_page(outcome, refusal_message):
+        page = outcome.get("page", "")
+        if outcome["status"] == 200 and '"pos_session_id"' in page:
+            return "opened"
+        if (
+            outcome["status"] == 403
+            and REFUSED_PAGE in page
+            and refusal_message.search(page)
+        ):
+            return "refused_by_addon"
+        if outcome["status"] in (302, 303) and outcome["location"].endswith(DASHBOARD):
+            return "refused_by_core"
+        if outcome["status"] is None or outcome["status"] >= 500:
+            return "http_error"
+        return "other"
+
+    def check_scenario(self, label, outcomes, sessions, refusal_message, core_ok):
+        kinds = Counter(self.classify(outcome, refusal_message) for outcome in outcomes)
+        slowest = max(outcome["elapsed"] for outcome in outcomes)
+        print(
+            f"  {label}: {len(sessions)} open session(s); requests: "
+            f"{kinds['opened']} opened, {kinds['refused_by_addon']} refused by the "
+            f"addon, {kinds['refused_by_core']} refused or redirected by core, "
+            f"{kinds['http_error'] + kinds['other']} other; slowest {slowest:.1f}s",
+            flush=True,
+        )
+        problems = []
+        if len(sessions) != 1:
+            problems.append(f"{len(sessions)} open sessions instead of 1")
+        if kinds["opened"] != 1:
+            problems.append(
+                f"{kinds['opened']} requests opened a register instead of 1"
+            )
+        if kinds["refused_by_core"] and not core_ok:
+            problems.append(
+                f"{kinds['refused_by_core']} refused by core, not the addon"
+            )
+        for outcome in outcomes:
+            if self.classify(outcome, refusal_message) in ("http_error", "other"):
+                detail = outcome["message"] or outcome.get("page", "")
+                problems.append(
+                    f"unexpected answer: HTTP {outcome['status']} "
+                    f"{outcome['error'] or ''} {detail[:300]!r}"
+                )
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"{label}: {problem}" for problem in problems]
+        return kinds
+
+    def clean_up(self):
+        """Discard the sessions opened by the round, as an administrator."""
+        for session in self.open_sessions([]):
+            if session["state"] != "opening_control":
+                raise CheckError(f"session {session} was started: cannot discard it")
+            self.admin.call(
+                "pos.session", "delete_opening_control_session", [[session["id"]]]
+            )
+        if self.open_sessions([]):
+            raise CheckError("sessions left over after clean-up")
+
+    def run_round(self, number):
+        print(f"round {number}/{self.args.rounds}", flush=True)
+        size = self.args.size
+        for via, label in (("rpc", "open_ui"), ("url", "/pos/ui/<id>")):
+            pairs = list(zip(self.single_clients, self.registers, strict=True))
+            outcomes = self.fire(pairs, via)
+            sessions = self.open_sessions([("user_id", "=", self.single_uid)])
+            kinds = self.check_scenario(
+                f"{label:>12}: 1 one-session cashier, {size} registers",
+                outcomes,
+                sessions,
+                SINGLE_MESSAGE,
+                core_ok=False,
+            )
+            self.refusals_of_single_user += kinds["refused_by_addon"]
+            self.check_log()
+            self.clean_up()
+
+            outcomes = self.fire(
+                [(client, self.shared_register) for client in self.cashier_clients],
+                via,
+            )
+            sessions = self.open_sessions([("config_id", "=", self.shared_register)])
+            self.check_scenario(
+                f"{label:>12}: {size} cashiers, 1 register",
+                outcomes,
+                sessions,
+                FOREIGN_MESSAGE,
+                core_ok=True,
+            )
+            self.clean_up()
+            self.opens += 2 * size
+
+    def check_log(self):
+        """Refusals are logged once the refused request is rolled back,
+        through a cursor of their own: they must all be there."""
+        entries, attempts = [], None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            entries = self.admin.call(
+                "pos.restriction.log",
+                "search_read",
+                [[("user_id", "=", self.single_uid)], ["attempt_count", "rule"]],
+            )
+            attempts = sum(entry["attempt_count"] for entry in entries)
+            if attempts >= self.refusals_of_single_user:
+                break
+            time.sleep(0.5)
+        rules = sorted({entry["rule"] for entry in entries})
+        print(
+            f"  {'':>12}  restriction log of the one-session cashier: {len(entries)} "
+            f"entr{'y' if len(entries) == 1 else 'ies'} ({', '.join(rules)}), "
+            f"{attempts} attempts for {self.refusals_of_single_user} refusals so far",
+            flush=True,
+        )
+        problems = []
+        if not entries:
+            problems.append("no entry in the restriction log")
+        if attempts != self.refusals_of_single_user:
+            problems.append(
+                f"the log counts {attempts} attempts for "
+                f"{self.refusals_of_single_user} refusals"
+            )
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"restriction log: {problem}" for problem in problems]
+
+    def scan_server_log(self):
+        """Tracebacks and errors in the server log, except the retries of
+        serialization failures and lock timeouts that resolve the races."""
+        retried, unexpected = 0, []
+        with open(self.args.server_log, encoding="utf-8", errors="replace") as log:
+            records, record = [], []
+            for line in log:
+                if LOG_RECORD.match(line) and record:
+                    records.append("".join(record))
+                    record = []
+                record.append(line)
+            records.append("".join(record))
+        for record in records:
+            level = LOG_RECORD.match(record)
+            if not (
+                "Traceback" in record
+                or (level and level.group(1) in ("ERROR", "CRITICAL"))
+            ):
+                continue
+            if RETRIED.search(record):
+                retried += 1
+            else:
+                unexpected.append(record)
+        print(
+            f"server log: {retried} expected concurrency errors (retried), "
+            f"{len(unexpected)} unexpected error(s)",
+            flush=True,
+        )
+        for record in unexpected[:5]:
+            print(f"    VIOLATION: server error: {record.strip()[:1500]}", flush=True)
+        self.violations += [f"server error: {record[:200]}" for record in unexpected]
+
+    def run(self):
+        start = time.monotonic()
+        wait_for_server(self.args.url, self.args.timeout * 2)
+        self.setup()
+        print(f"setup done in {time.monotonic() - start:.0f}s", flush=True)
+        for number in range(1, self.args.rounds + 1):
+            self.run_round(number)
+        if self.args.server_log:
+            self.scan_server_log()
+        duration = time.monotonic() - start
+        if self.violations:
+            print(
+                f"concurrency-check: FAILED, {len(self.violations)} violation(s) in "
+                f"{self.args.rounds} rounds, {self.opens} simultaneous opens "
+                f"({duration:.0f}s)",
+                flush=True,
+            )
+            return 1
+        print(
+            f"concurrency-check: passed, {self.args.rounds} rounds, {self.opens} "
+            "simultaneous opens by RPC and URL: exactly 1 session each time, every "
+            f"other request refused cleanly, every refusal logged ({duration:.0f}s)",
+            flush=True,
+        )
+        return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="e.g. http://127.0.0.1:8069")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--admin-password", default="admin")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--size", type=int, default=20, help="simultaneous opens")
+    parser.add_argument("--timeout", type=float, default=30, help="per request, s")
+    parser.add_argument("--server-log", help="the server's log file, to scan")
+    args = parser.parse_args()
+    try:
+        return ConcurrencyCheck(args).run()
+    except CheckError as error:
+        print(f"concurrency-check: cannot run: {error}", file=sys.stderr, flush=True)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
