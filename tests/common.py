@@ -75,6 +75,38 @@ class PosRestrictionCommon(AccountTestInvoicingCommon):
         config.with_user(user).open_ui()
         return config.current_session_id
 
+    @classmethod
+    def create_paid_order(cls, session):
+        """A paid order of 10 on ``session``, with its payment, created as is."""
+        order = cls.env["pos.order"].create(
+            {
+                "session_id": session.id,
+                "amount_tax": 0.0,
+                "amount_total": 10.0,
+                "amount_paid": 10.0,
+                "amount_return": 0.0,
+                "lines": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_a.id,
+                            "qty": 1,
+                            "price_unit": 10.0,
+                            "price_subtotal": 10.0,
+                            "price_subtotal_incl": 10.0,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.env["pos.payment"].create(
+            {
+                "pos_order_id": order.id,
+                "amount": 10.0,
+                "payment_method_id": cls.bank_method.id,
+            }
+        )
+        return order
+
     def assertRefused(self, message):
         """Expect the addon's refusal, with a message matching ``message``."""
         return self.assertRaisesRegex(PosSessionRestrictionError, message)

@@ -101,8 +101,8 @@ class TestAttackSuite(PosRestrictionHttpCommon):
         cls.hidden_session = cls.open_session(cls.furniture, cls.colleague)
         cls.hidden_session.with_user(cls.colleague).set_opening_control(0, "")
         cls.unstarted = cls.open_session(cls.market, cls.colleague)
-        cls.visible_order = cls._create_paid_order(cls.started)
-        cls.hidden_order = cls._create_paid_order(cls.hidden_session)
+        cls.visible_order = cls.create_paid_order(cls.started)
+        cls.hidden_order = cls.create_paid_order(cls.hidden_session)
         cls.restrict(
             cls.cashier,
             view=cls.bakery | cls.clothes | cls.market,
@@ -120,37 +120,6 @@ class TestAttackSuite(PosRestrictionHttpCommon):
             ._generate(None, "attack", expiry)
             for user in (cls.cashier, cls.colleague, cls.portal)
         }
-
-    @classmethod
-    def _create_paid_order(cls, session):
-        order = cls.env["pos.order"].create(
-            {
-                "session_id": session.id,
-                "amount_tax": 0.0,
-                "amount_total": 10.0,
-                "amount_paid": 10.0,
-                "amount_return": 0.0,
-                "lines": [
-                    Command.create(
-                        {
-                            "product_id": cls.product_a.id,
-                            "qty": 1,
-                            "price_unit": 10.0,
-                            "price_subtotal": 10.0,
-                            "price_subtotal_incl": 10.0,
-                        }
-                    )
-                ],
-            }
-        )
-        cls.env["pos.payment"].create(
-            {
-                "pos_order_id": order.id,
-                "amount": 10.0,
-                "payment_method_id": cls.bank_method.id,
-            }
-        )
-        return order
 
     def setUp(self):
         super().setUp()
@@ -172,23 +141,7 @@ class TestAttackSuite(PosRestrictionHttpCommon):
             return self.call_xmlrpc(model, method, args, kwargs)
         if transport == "json2":
             return self.call_json2(model, method, args, kwargs)
-        response = self.url_open(
-            f"/web/dataset/{transport}/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs,
-                },
-            },
-        )
-        self.env.invalidate_all()
-        self.assertEqual(response.status_code, 200, "a refusal is never a crash")
-        body = response.json()
+        body = self.rpc(transport, model, method, args, **kwargs)
         if "error" in body:
             return None, (
                 body["error"]["data"]["name"],

@@ -75,8 +75,14 @@ class PosRestrictionHttpCommon(PosRestrictionCommon, HttpCase):
     def call_kw(self, model, method, args, **kwargs):
         """Call ``model.method`` the way the web client does; return the
         decoded JSON-RPC response."""
+        return self.rpc("call_kw", model, method, args, **kwargs)
+
+    def rpc(self, route, model, method, args, headers=None, **kwargs):
+        """Call ``model.method`` through ``/web/dataset/<route>`` (``call_kw``,
+        or ``call_button`` as the form and dashboard buttons do); return the
+        decoded JSON-RPC response. A refusal is never an HTTP error."""
         response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
+            f"/web/dataset/{route}/{model}/{method}",
             json={
                 "jsonrpc": "2.0",
                 "method": "call",
@@ -88,6 +94,7 @@ class PosRestrictionHttpCommon(PosRestrictionCommon, HttpCase):
                     "kwargs": kwargs,
                 },
             },
+            headers=headers,
         )
         self.assertEqual(response.status_code, 200)
         self.env.invalidate_all()

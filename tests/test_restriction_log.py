@@ -51,28 +51,6 @@ class TestRestrictionLogHttp(PosRestrictionHttpCommon):
     def new_entries(self):
         return self.log_entries() - self.known_entries
 
-    def rpc(self, route, model, method, args, headers=None, **kwargs):
-        """Call ``model.method`` through ``route`` (``call_kw`` or
-        ``call_button``) as the web client does; the decoded JSON response."""
-        response = self.url_open(
-            f"/web/dataset/{route}/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs,
-                },
-            },
-            headers=headers,
-        )
-        self.assertEqual(response.status_code, 200)
-        self.env.invalidate_all()
-        return response.json()
-
     def assertOneEntry(self, message, **expected):
         """Exactly one new entry, by the cashier from the test client, saying
         ``message``; ``expected`` gives the other fields."""

@@ -50,41 +50,10 @@ class TestPosVisibilityRules(PosVisibilityCase):
             {"config_id": cls.furniture.id, "user_id": cls.colleague.id}
         )
         cls.own_session = cls.open_session(cls.clothes, cls.cashier)
-        cls.bakery_order = cls._create_order_with_payment(cls.bakery_session)
-        cls.furniture_order = cls._create_order_with_payment(cls.furniture_session)
-        cls.own_order = cls._create_order_with_payment(cls.own_session)
+        cls.bakery_order = cls.create_paid_order(cls.bakery_session)
+        cls.furniture_order = cls.create_paid_order(cls.furniture_session)
+        cls.own_order = cls.create_paid_order(cls.own_session)
         cls.restrict(cls.cashier, view=cls.bakery)
-
-    @classmethod
-    def _create_order_with_payment(cls, session):
-        order = cls.env["pos.order"].create(
-            {
-                "session_id": session.id,
-                "amount_tax": 0.0,
-                "amount_total": 10.0,
-                "amount_paid": 10.0,
-                "amount_return": 0.0,
-                "lines": [
-                    Command.create(
-                        {
-                            "product_id": cls.product_a.id,
-                            "qty": 1,
-                            "price_unit": 10.0,
-                            "price_subtotal": 10.0,
-                            "price_subtotal_incl": 10.0,
-                        }
-                    )
-                ],
-            }
-        )
-        cls.env["pos.payment"].create(
-            {
-                "pos_order_id": order.id,
-                "amount": 10.0,
-                "payment_method_id": cls.bank_method.id,
-            }
-        )
-        return order
 
     # Restricted cashier
 
