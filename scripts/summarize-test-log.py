@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Verdict of an Odoo 19.0 test run, from its log and its exit code.
 
-usage: summarize-test-log.py LOGFILE ODOO_EXIT_CODE
+usage: summarize-test-log.py LOGFILE ODOO_EXIT_CODE [CHECK=EXIT_CODE ...]
 
+Each CHECK is a check run outside Odoo's runner (a script), counted as one test.
 Prints what broke (failed and skipped tests, ERROR/CRITICAL log lines), then as the
 very last line "N passed, N failed, N skipped". Exits 0 only when tests ran, none
 failed, none was skipped, nothing was logged at ERROR or CRITICAL and Odoo exited 0.
@@ -95,7 +96,9 @@ def show(title, items):
         print(f"  ... and {len(items) - MAX_LISTED} more, see the log")
 
 
-def main(path, odoo_rc):
+def main(path, odoo_rc, checks):
+    """``checks`` maps the name of each check run outside Odoo's runner to its
+    exit code; each counts as one test."""
     total = failed = summaries = 0
     started = set()
     bad = set()  # tests that failed, errored or were skipped
@@ -144,6 +147,12 @@ def main(path, odoo_rc):
         problems.append(f"{len(errors)} line(s) logged at ERROR/CRITICAL")
     if odoo_rc != 0:
         problems.append(f"odoo exited with code {odoo_rc}")
+    for name, rc in checks.items():
+        if rc:
+            failed += 1
+            problems.append(f"{name} failed (exit code {rc})")
+        else:
+            passed += 1
 
     print()
     print(f"=== Test log: {path}")
@@ -158,6 +167,7 @@ def main(path, odoo_rc):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3 or not all("=" in arg for arg in sys.argv[3:]):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], int(sys.argv[2])))
+    extra = dict(arg.split("=", 1) for arg in sys.argv[3:])
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), {k: int(v) for k, v in extra.items()}))
