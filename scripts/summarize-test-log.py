@@ -147,12 +147,10 @@ def main(path, odoo_rc, checks):
         problems.append(f"{len(errors)} line(s) logged at ERROR/CRITICAL")
     if odoo_rc != 0:
         problems.append(f"odoo exited with code {odoo_rc}")
-    for name, rc in checks.items():
-        if rc:
-            failed += 1
-            problems.append(f"{name} failed (exit code {rc})")
-        else:
-            passed += 1
+    failed_checks = [name for name, rc in checks.items() if rc]
+    problems += [f"{name} failed (exit code {checks[name]})" for name in failed_checks]
+    passed += len(checks) - len(failed_checks)
+    failed += len(failed_checks)
 
     print()
     print(f"=== Test log: {path}")
