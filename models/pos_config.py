@@ -12,6 +12,7 @@ class PosConfig(models.Model):
         "config_id",
         "user_id",
         string="Users Who See It",
+        context={"active_test": False},
         domain=[("share", "=", False)],
         groups="point_of_sale.group_pos_manager",
         help="Users restricted to a list of visible Points of Sale that includes "
@@ -23,6 +24,7 @@ class PosConfig(models.Model):
         "config_id",
         "user_id",
         string="Users Who Operate It",
+        context={"active_test": False},
         domain=[("share", "=", False)],
         groups="point_of_sale.group_pos_manager",
         help="Users restricted to a list of operable Points of Sale that includes "
@@ -50,24 +52,17 @@ class PosConfig(models.Model):
                 refusal = user._pos_config_refusal(config)
             config.pos_restriction_rule = refusal and refusal.rule
 
-    @api.constrains("pos_view_user_ids", "pos_access_user_ids")
-    def _check_pos_access_user_ids(self):
-        (
-            self.pos_view_user_ids | self.pos_access_user_ids
-        )._check_pos_access_config_ids()
-
     @api.model_create_multi
     def create(self, vals_list):
         configs = super().create(vals_list)
         if any(ALLOWED_USER_FIELDS & vals.keys() for vals in vals_list):
-            self.env.registry.clear_cache()
+            configs._pos_allowed_users_changed()
         return configs
 
     def write(self, vals):
         res = super().write(vals)
         if ALLOWED_USER_FIELDS & vals.keys():
-            # The record rules read these lists; their domains are cached per user.
-            self.env.registry.clear_cache()
+            self._pos_allowed_users_changed()
         return res
 
     def open_ui(self):
@@ -88,3 +83,15 @@ class PosConfig(models.Model):
             self.env.user._check_pos_session_access(
                 self.current_session_id, "resume" if action == "open" else action
             )
+
+    def _pos_allowed_users_changed(self):
+        """Check the lists of this register's users, changed from this side,
+        and drop what was cached from them (record rules, restriction settings).
+
+        Not a constraint: core validates every field of a register each time it
+        is opened, and this check reads the lists of all its users. A user taken
+        off the visible list while still operating the register is among them."""
+        (
+            self.pos_view_user_ids | self.pos_access_user_ids
+        )._check_pos_access_config_ids()
+        self.env.registry.clear_cache()

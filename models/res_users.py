@@ -1,10 +1,16 @@
-from odoo import api, fields, models
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import str2bool
 
 from ..exceptions import PosSessionRestrictionError
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
+PosRestrictionSettings = namedtuple(
+    "PosRestrictionSettings",
+    ["view_config_ids", "access_config_ids", "lock_foreign", "single_session"],
+)
 RESTRICTION_FIELDS = {
     "pos_view_config_ids",
     "pos_access_config_ids",
@@ -22,6 +28,7 @@ class ResUsers(models.Model):
         "user_id",
         "config_id",
         string="Visible Points of Sale",
+        context={"active_test": False},
         groups="point_of_sale.group_pos_manager",
         help="The Points of Sale this user may see. Leave empty to show them all.",
     )
@@ -31,6 +38,7 @@ class ResUsers(models.Model):
         "user_id",
         "config_id",
         string="Operable Points of Sale",
+        context={"active_test": False},
         groups="point_of_sale.group_pos_manager",
         help="The Points of Sale this user may open, resume, start and close. "
         "Leave empty to allow every visible Point of Sale.",
@@ -115,6 +123,23 @@ class ResUsers(models.Model):
             )
         )
 
+    @tools.ormcache("self.id")
+    def _pos_restriction_settings(self):
+        """This user's restrictions, read once and cached for every request:
+        writing them clears the registry caches (``_get_invalidation_fields``
+        here, ``pos.config`` create/write for the lists), as the record rules
+        that read them need anyway."""
+        self.ensure_one()
+        # sudo: the fields belong to POS administrators; archived registers
+        # stay in the lists, an empty list must mean "no list" only
+        user = self.sudo().with_context(active_test=False)
+        return PosRestrictionSettings(
+            frozenset(user.pos_view_config_ids.ids),
+            frozenset(user.pos_access_config_ids.ids),
+            user.pos_lock_foreign_sessions,
+            user.pos_single_session,
+        )
+
     def _check_pos_config_access(self, config, action):
         """Raise unless this user may ``action`` (open, resume, ...) ``config``."""
         self._pos_refuse(self._pos_config_refusal(config), action, config)
@@ -143,7 +168,8 @@ class ResUsers(models.Model):
         self.ensure_one()
         if not self._pos_restriction_applies():
             return None
-        if self.pos_view_config_ids and config not in self.pos_view_config_ids:
+        settings = self._pos_restriction_settings()
+        if settings.view_config_ids and config.id not in settings.view_config_ids:
             return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to access this Point of Sale. Ask your "
@@ -151,7 +177,7 @@ class ResUsers(models.Model):
                 ),
                 rule="not_visible",
             )
-        if self.pos_access_config_ids and config not in self.pos_access_config_ids:
+        if settings.access_config_ids and config.id not in settings.access_config_ids:
             return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to operate the Point of Sale '%(pos)s'. Ask "
@@ -168,7 +194,7 @@ class ResUsers(models.Model):
         refusal = self._pos_config_refusal(session.config_id)
         if refusal or not self._pos_restriction_applies():
             return refusal
-        if self.pos_lock_foreign_sessions and session.user_id != self:
+        if self._pos_restriction_settings().lock_foreign and session.user_id != self:
             return PosSessionRestrictionError(
                 self.env._(
                     "The session %(session)s on '%(pos)s' was opened by %(user)s; you "
@@ -188,7 +214,8 @@ class ResUsers(models.Model):
         refusal = self._pos_config_refusal(config)
         if refusal or not self._pos_restriction_applies():
             return refusal
-        if self.pos_lock_foreign_sessions and session_user != self:
+        settings = self._pos_restriction_settings()
+        if settings.lock_foreign and session_user != self:
             return PosSessionRestrictionError(
                 self.env._(
                     "You may only open a session on '%(pos)s' in your own name.",
@@ -196,7 +223,7 @@ class ResUsers(models.Model):
                 ),
                 rule="foreign_session",
             )
-        if self.pos_single_session:
+        if settings.single_session:
             return self._pos_single_session_refusal(config, session)
         return None
 

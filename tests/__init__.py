@@ -6,3 +6,4 @@ from . import test_tours
 from . import test_restriction_log
 from . import test_i18n
 from . import test_attacks
+from . import test_performance

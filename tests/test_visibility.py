@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 
+from ..exceptions import PosSessionRestrictionError
 from ..hooks import post_init_hook
 from ..models.res_users import ENABLED_PARAM, RESTRICTION_FIELDS
 from .common import PosRestrictionCommon
@@ -251,6 +252,17 @@ class TestPosRestrictionConfiguration(PosVisibilityCase):
         )
         self.cashier.write({"pos_view_config_ids": [Command.clear()]})
         self.assertEqual(self.visible("pos.config", self.cashier), all_configs)
+
+    def test_archiving_every_visible_config_does_not_lift_the_list(self):
+        self.cashier.pos_view_config_ids = self.bakery
+        self.bakery.active = False
+        self.assertEqual(
+            self.cashier.with_context(active_test=True).pos_view_config_ids,
+            self.bakery,
+        )
+        self.assertFalse(self.visible("pos.config", self.cashier))
+        with self.assertRaises(PosSessionRestrictionError):
+            self.cashier._check_pos_config_access(self.clothes, "open")
 
     def test_allowed_users_on_config_edit_user_visible_list(self):
         self.bakery.write({"pos_view_user_ids": [Command.link(self.cashier.id)]})

@@ -1,0 +1,466 @@
+"""Builds the benchmark's data: a few records through the ORM, the bulk in SQL.
+
+Used by ``scripts/benchmark`` (through ``benchmark_measure.py``); not a module
+of the addon. One real register, payment methods, a product and the cashiers
+are created through the ORM so that every required column is valid; the other
+registers, users, sessions, orders, order lines and payments are copies made
+with ``INSERT ... SELECT`` over ``generate_series``.
+"""
+
+import time
+from dataclasses import dataclass, replace
+
+from odoo.fields import Command
+from odoo.tools import SQL
+
+ENABLED_PARAM = "pos_session_restriction.enabled"
+CASHIER_LOGIN = "bench_cashier"
+LOCKED_LOGIN = "bench_locked"
+PASSWORD = "bench-cashier-password"
+
+
+@dataclass(frozen=True)
+class Scale:
+    users: int
+    registers: int
+    closed_sessions: int
+    orders: int
+    cashier_sessions: int  # the measured cashier's own history of closed sessions
+    open_share: int  # one register in this many has a session open by someone
+
+
+SCALES = {
+    "full": Scale(
+        users=2000,
+        registers=300,
+        closed_sessions=30000,
+        orders=200000,
+        cashier_sessions=250,
+        open_share=10,
+    ),
+    "small": Scale(
+        users=200,
+        registers=30,
+        closed_sessions=3000,
+        orders=20000,
+        cashier_sessions=25,
+        open_share=10,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """The records the flows use."""
+
+    cashier_id: int  # restricted: a few visible registers, an operable subset,
+    # foreign sessions locked, one open session at a time
+    locked_id: int  # sees every register; foreign sessions locked, one session
+    register_id: int  # the real register the cashier opens, starts and closes
+    visible_ids: tuple
+    operable_ids: tuple
+
+
+def build(env, scale, log=print):
+    """Create the data at ``scale`` in ``env`` (superuser); commit is left to
+    the caller."""
+    started = time.perf_counter()
+    fixture = _build_orm_records(env)
+    log(f"  ORM records ready in {time.perf_counter() - started:.1f}s")
+    env.flush_all()
+    fixture = _bulk_insert(env, scale, fixture, log)
+    env.invalidate_all()
+    env.registry.clear_cache()
+    log(f"  data ready in {time.perf_counter() - started:.1f}s")
+    return fixture
+
+
+def find(env):
+    """The fixture of data built earlier (a database kept with PSR_KEEP_DB=1)."""
+    users = env["res.users"].search([("login", "in", (CASHIER_LOGIN, LOCKED_LOGIN))])
+    cashier = users.filtered(lambda user: user.login == CASHIER_LOGIN)
+    locked = users - cashier
+    register = env["pos.config"].search([("name", "=", "Register 0001")])
+    if not (cashier and locked and register):
+        raise LookupError("no benchmark data in this database")
+    return Fixture(
+        cashier_id=cashier.id,
+        locked_id=locked.id,
+        register_id=register.id,
+        visible_ids=tuple(cashier.pos_view_config_ids.sorted("id").ids),
+        operable_ids=tuple(cashier.pos_access_config_ids.sorted("id").ids),
+    )
+
+
+def _build_orm_records(env):
+    company = env.company
+    if not company.chart_template:
+        env["account.chart.template"].try_loading(
+            "generic_coa", company, install_demo=False
+        )
+    # As the POS onboarding does: a cash journal and method, and a card method.
+    cash = env["pos.config"]._create_cash_payment_method()
+    bank_journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+    )
+    card = env["pos.payment.method"].create(
+        {"name": "Card", "journal_id": bank_journal.id}
+    )
+    methods = cash | card
+    register = env["pos.config"].create(
+        {"name": "Register 0001", "payment_method_ids": [Command.set(methods.ids)]}
+    )
+    env["product.product"].create(
+        {"name": "Coffee", "available_in_pos": True, "list_price": 2.5}
+    )
+    pos_user = env.ref("point_of_sale.group_pos_user")
+    internal = env.ref("base.group_user")
+    cashier, locked = env["res.users"].create(
+        [
+            {
+                "name": "Casey Cashier",
+                "login": CASHIER_LOGIN,
+                "password": PASSWORD,
+                "email": "casey@example.com",
+                "group_ids": [Command.set((internal | pos_user).ids)],
+            },
+            {
+                "name": "Lou Locked",
+                "login": LOCKED_LOGIN,
+                "password": PASSWORD,
+                "email": "lou@example.com",
+                "group_ids": [Command.set((internal | pos_user).ids)],
+            },
+        ]
+    )
+    locked.write({"pos_lock_foreign_sessions": True, "pos_single_session": True})
+    env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
+    return Fixture(
+        cashier_id=cashier.id,
+        locked_id=locked.id,
+        register_id=register.id,
+        visible_ids=(),
+        operable_ids=(),
+    )
+
+
+def copy_rows(env, model_name, record_id, count, **overrides):
+    """Insert ``count`` copies of a row; ``overrides`` maps a column to an SQL
+    expression, where ``g`` numbers the copy from 1. Returns the new ids."""
+    model = env[model_name]
+    table = model._table
+    columns = [
+        name
+        for name, field in model._fields.items()
+        if field.store and field.column_type and name != "id"
+    ]
+    env.cr.execute(
+        SQL(
+            "INSERT INTO %(table)s (%(columns)s) SELECT %(values)s "
+            "FROM %(table)s, generate_series(1, %(count)s) AS g "
+            "WHERE %(table)s.id = %(id)s ORDER BY g RETURNING id",
+            table=SQL.identifier(table),
+            columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+            values=SQL(", ").join(
+                overrides.get(name, SQL.identifier(table, name)) for name in columns
+            ),
+            count=count,
+            id=record_id,
+        )
+    )
+    return sorted(row[0] for row in env.cr.fetchall())
+
+
+def _execute(env, log, label, query):
+    started = time.perf_counter()
+    env.cr.execute(query)
+    log(f"  {label}: {env.cr.rowcount} rows in {time.perf_counter() - started:.1f}s")
+
+
+def _bulk_insert(env, scale, fixture, log):
+    cr = env.cr
+    cashier = env["res.users"].browse(fixture.cashier_id)
+    register = env["pos.config"].browse(fixture.register_id)
+
+    registers = [fixture.register_id] + copy_rows(
+        env,
+        "pos.config",
+        fixture.register_id,
+        scale.registers - 1,
+        name=SQL("'Register ' || lpad((g + 1)::text, 4, '0')"),
+        access_token=SQL("md5(random()::text)"),
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO pos_config_pos_payment_method_rel
+                        (pos_config_id, pos_payment_method_id)
+                 SELECT new.id, rel.pos_payment_method_id
+                   FROM pos_config_pos_payment_method_rel rel,
+                        unnest(%(registers)s::int[]) AS new(id)
+                  WHERE rel.pos_config_id = %(model)s
+                    AND rel.pos_payment_method_id IN %(shareable)s
+            """,
+            registers=registers[1:],
+            model=fixture.register_id,
+            # A cash method belongs to one register: the copies take the others.
+            shareable=tuple(
+                register.payment_method_ids.filtered(
+                    lambda method: method.journal_id.type != "cash"
+                ).ids
+            ),
+        )
+    )
+    log(f"  pos_config: {len(registers)} registers")
+
+    extra_users = scale.users - 2
+    partners = copy_rows(
+        env,
+        "res.partner",
+        cashier.partner_id.id,
+        extra_users,
+        name=SQL("'Bench User ' || g"),
+        email=SQL("'bench' || g || '@example.com'"),
+    )
+    users = copy_rows(
+        env,
+        "res.users",
+        fixture.cashier_id,
+        extra_users,
+        login=SQL("'bench_user_' || g"),
+        partner_id=SQL("(%s::int[])[g]", partners),
+        # Half the users lock foreign sessions and hold one session at a time.
+        pos_lock_foreign_sessions=SQL("g %% 2 = 0"),
+        pos_single_session=SQL("g %% 2 = 0"),
+    )
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_groups_users_rel (gid, uid)
+                 SELECT rel.gid, new.id
+                   FROM res_groups_users_rel rel, unnest(%(users)s::int[]) AS new(id)
+                  WHERE rel.uid = %(model)s
+            """,
+            users=users,
+            model=fixture.cashier_id,
+        )
+    )
+    log(f"  res_users: {len(users) + 2} users, each with its partner and groups")
+
+    # The cashier sees five registers and operates three of them; every other
+    # user sees four registers of their own and operates two.
+    visible = registers[:: max(1, len(registers) // 5)][:5]
+    operable = visible[:3]
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO pos_session_restriction_view_rel (user_id, config_id)
+                 SELECT %(cashier)s, unnest(%(visible)s::int[]);
+            INSERT INTO pos_session_restriction_access_rel (user_id, config_id)
+                 SELECT %(cashier)s, unnest(%(operable)s::int[]);
+            UPDATE res_users
+               SET pos_lock_foreign_sessions = TRUE, pos_single_session = TRUE
+             WHERE id = %(cashier)s;
+            INSERT INTO pos_session_restriction_view_rel (user_id, config_id)
+                 SELECT user_id, (%(registers)s::int[])[(i * 7 + shift) %% %(n)s + 1]
+                   FROM unnest(%(users)s::int[]) WITH ORDINALITY AS u(user_id, i),
+                        generate_series(0, 3) AS shift;
+            INSERT INTO pos_session_restriction_access_rel (user_id, config_id)
+                 SELECT user_id, (%(registers)s::int[])[(i * 7 + shift) %% %(n)s + 1]
+                   FROM unnest(%(users)s::int[]) WITH ORDINALITY AS u(user_id, i),
+                        generate_series(0, 1) AS shift;
+            """,
+            cashier=fixture.cashier_id,
+            visible=visible,
+            operable=operable,
+            registers=registers,
+            users=users,
+            n=len(registers),
+        )
+    )
+
+    # Closed sessions: the cashier's history on their registers, then the
+    # others spread over every register and user, one a day per register.
+    others = [fixture.locked_id] + users
+    cash = register.payment_method_ids.filtered(
+        lambda method: method.journal_id.type == "cash"
+    )
+    _execute(
+        env,
+        log,
+        "pos_session (closed)",
+        SQL(
+            """
+            INSERT INTO pos_session
+                        (config_id, user_id, name, state, start_at, stop_at, rescue,
+                         cash_journal_id, cash_register_balance_start,
+                         cash_register_balance_end_real, cash_real_transaction,
+                         update_stock_at_closing, access_token,
+                         create_uid, create_date, write_uid, write_date)
+                 SELECT config_id, user_id, 'POS/' || lpad(g::text, 6, '0'),
+                        'closed', start_at, start_at + interval '8 hours', FALSE,
+                        CASE WHEN config_id = %(register)s THEN %(cash_journal)s END,
+                        100, 100 + (g %% 500), 0, FALSE,
+                        md5(g::text), 1, start_at, 1, start_at
+                   FROM (
+                    SELECT g,
+                           CASE WHEN g <= %(mine)s
+                                THEN (%(operable)s::int[])[g %% %(n_operable)s + 1]
+                                ELSE (%(registers)s::int[])[g %% %(n_registers)s + 1]
+                           END AS config_id,
+                           CASE WHEN g <= %(mine)s THEN %(cashier)s
+                                ELSE (%(others)s::int[])[g %% %(n_others)s + 1]
+                           END AS user_id,
+                           now() - interval '1 day'
+                                 - (g / %(n_registers)s) * interval '1 day'
+                                 AS start_at
+                      FROM generate_series(1, %(sessions)s) AS g
+                   ) AS s
+            """,
+            mine=scale.cashier_sessions,
+            operable=operable,
+            n_operable=len(operable),
+            registers=registers,
+            n_registers=len(registers),
+            cashier=fixture.cashier_id,
+            others=others,
+            n_others=len(others),
+            sessions=scale.closed_sessions,
+            register=fixture.register_id,
+            cash_journal=cash.journal_id.id,
+        ),
+    )
+    # Sessions open right now, by other users, on registers the cashier does
+    # not operate (the real register stays free for the flows).
+    open_registers = [
+        register_id
+        for index, register_id in enumerate(registers)
+        if index % scale.open_share == scale.open_share // 2
+        and register_id not in operable
+    ]
+    _execute(
+        env,
+        log,
+        "pos_session (open)",
+        SQL(
+            """
+            INSERT INTO pos_session
+                        (config_id, user_id, name, state, start_at, rescue,
+                         cash_journal_id, cash_register_balance_start,
+                         update_stock_at_closing, access_token,
+                         create_uid, create_date, write_uid, write_date)
+                 SELECT config_id, (%(others)s::int[])[i %% %(n_others)s + 1],
+                        'POS/OPEN/' || i, 'opened', now() - interval '2 hours', FALSE,
+                        NULL, 100, FALSE, md5(random()::text),
+                        1, now(), 1, now()
+                   FROM unnest(%(open_registers)s::int[])
+                        WITH ORDINALITY AS r(config_id, i)
+            """,
+            others=users,
+            n_others=len(users),
+            open_registers=open_registers,
+        ),
+    )
+
+    cr.execute("SELECT COALESCE(MAX(id), 0) FROM pos_order")
+    (last_order,) = cr.fetchone()
+    cr.execute(
+        SQL(
+            "SELECT id FROM product_product WHERE product_tmpl_id IN "
+            "(SELECT id FROM product_template WHERE available_in_pos) "
+            "ORDER BY id DESC LIMIT 1"
+        )
+    )
+    (product_id,) = cr.fetchone()
+    # Orders: paid and posted in the sessions, a few an hour; the open sessions
+    # take the last ones, paid, so that the dashboard shows their statistics.
+    _execute(
+        env,
+        log,
+        "pos_order",
+        SQL(
+            """
+            WITH sessions AS (
+                SELECT id, config_id, user_id, start_at, state,
+                       row_number() OVER (ORDER BY id) - 1 AS rank
+                  FROM pos_session
+                 WHERE name LIKE 'POS/%%'
+            ), n AS (SELECT count(*) AS sessions FROM sessions)
+            INSERT INTO pos_order
+                        (name, pos_reference, uuid, access_token, company_id,
+                         session_id, config_id, user_id, state, date_order,
+                         amount_tax, amount_total, amount_paid, amount_return,
+                         amount_difference, sequence_number, currency_rate,
+                         is_refund, to_invoice, source, create_uid, create_date,
+                         write_uid, write_date)
+                 SELECT 'Order ' || s.id || '-' || g,
+                        'Order ' || lpad(s.id::text, 5, '0') || '-'
+                                 || lpad(g::text, 6, '0'),
+                        md5('order' || g), md5('token' || g), %(company)s,
+                        s.id, s.config_id, s.user_id,
+                        CASE WHEN s.state = 'closed' THEN 'done' ELSE 'paid' END,
+                        s.start_at + (g %% 480) * interval '1 minute',
+                        0, amount, amount, 0, 0, g, 1, FALSE, FALSE, 'pos',
+                        s.user_id, s.start_at, s.user_id, s.start_at
+                   FROM n, generate_series(1, %(orders)s) AS g
+                   JOIN sessions s ON s.rank = g %% (SELECT sessions FROM n)
+                  CROSS JOIN LATERAL (SELECT round((2.5 * (1 + g %% 9))::numeric, 2)
+                                             AS amount) AS a
+            """,
+            company=env.company.id,
+            orders=scale.orders,
+        ),
+    )
+    _execute(
+        env,
+        log,
+        "pos_order_line",
+        SQL(
+            """
+            INSERT INTO pos_order_line
+                        (order_id, product_id, company_id, name, full_product_name,
+                         qty, price_unit, price_subtotal, price_subtotal_incl,
+                         discount, price_extra, uuid, is_total_cost_computed,
+                         create_uid, create_date, write_uid, write_date)
+                 SELECT id, %(product)s, company_id, name, 'Coffee',
+                        amount_total / 2.5, 2.5, amount_total, amount_total, 0, 0,
+                        md5('line' || id), FALSE,
+                        create_uid, create_date, write_uid, write_date
+                   FROM pos_order
+                  WHERE id > %(last)s
+            """,
+            product=product_id,
+            last=last_order,
+        ),
+    )
+    # The real register takes cash and card in turn; the copies only cards.
+    _execute(
+        env,
+        log,
+        "pos_payment",
+        SQL(
+            """
+            INSERT INTO pos_payment
+                        (pos_order_id, payment_method_id, session_id, company_id,
+                         amount, payment_date, is_change, payment_status, uuid,
+                         create_uid, create_date, write_uid, write_date)
+                 SELECT id,
+                        CASE WHEN config_id = %(register)s AND id %% 2 = 0
+                             THEN %(cash)s ELSE %(card)s
+                        END,
+                        session_id, company_id, amount_total, date_order, FALSE,
+                        'done', md5('payment' || id),
+                        create_uid, create_date, write_uid, write_date
+                   FROM pos_order
+                  WHERE id > %(last)s
+            """,
+            register=fixture.register_id,
+            cash=cash.id,
+            card=(register.payment_method_ids - cash)[:1].id,
+            last=last_order,
+        ),
+    )
+    started = time.perf_counter()
+    cr.execute("ANALYZE")
+    log(f"  ANALYZE in {time.perf_counter() - started:.1f}s")
+    return replace(fixture, visible_ids=tuple(visible), operable_ids=tuple(operable))

@@ -1,0 +1,397 @@
+"""Query budgets: the restrictions must cost (almost) nothing, at any scale.
+
+Each flow a cashier walks through (the dashboard, opening a register, starting
+and closing a session, loading the POS app) is counted with the global switch
+off and on, with 10 and with 200 registers, users and closed sessions. The
+restricted cashier is the worst case: a list of visible registers, an operable
+subset, foreign sessions locked and one open session at a time, so that every
+check runs, the single-session lock included.
+"""
+
+import logging
+from contextlib import closing, contextmanager
+from difflib import unified_diff
+from unittest.mock import patch
+
+from odoo.sql_db import Cursor
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..models.res_users import ENABLED_PARAM
+from .common import PosRestrictionCommon
+
+_logger = logging.getLogger(__name__)
+
+# At most this many queries more with the restrictions on than off.
+QUERY_DELTA_BUDGET = 3
+SMALL_SCALE = 10
+LARGE_SCALE = 200
+
+
+def copy_rows(env, model_name, record_id, count, **overrides):
+    """Insert ``count`` copies of a row in SQL; ``overrides`` maps a column to
+    an SQL expression, where ``g`` numbers the copy from 1. Returns the new ids."""
+    model = env[model_name]
+    table = model._table
+    columns = [
+        name
+        for name, field in model._fields.items()
+        if field.store and field.column_type and name != "id"
+    ]
+    env.cr.execute(
+        SQL(
+            "INSERT INTO %(table)s (%(columns)s) SELECT %(values)s "
+            "FROM %(table)s, generate_series(1, %(count)s) AS g "
+            "WHERE %(table)s.id = %(id)s ORDER BY g RETURNING id",
+            table=SQL.identifier(table),
+            columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+            values=SQL(", ").join(
+                overrides.get(name, SQL.identifier(table, name)) for name in columns
+            ),
+            count=count,
+            id=record_id,
+        )
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+@tagged("post_install", "-at_install")
+class TestQueryBudget(PosRestrictionCommon):
+    """The cashier may see the three shops and operate Bakery and Clothes; the
+    colleague sees every register, with foreign sessions locked and one open
+    session at a time (so every register's status is computed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.add_scale(SMALL_SCALE, start=0)
+        cls.scale = SMALL_SCALE
+        cls.restrict(
+            cls.cashier,
+            view=cls.bakery | cls.clothes | cls.furniture,
+            access=cls.bakery | cls.clothes,
+            lock_foreign=True,
+            single=True,
+        )
+        cls.restrict(cls.colleague, lock_foreign=True, single=True)
+        kanban = cls.env.ref("point_of_sale.view_pos_config_kanban")
+        views = (
+            cls.env["pos.config"]
+            .with_user(cls.cashier)
+            .get_views([(kanban.id, "kanban")])
+        )
+        # What the web client asks for the dashboard: each field of the kanban,
+        # many2one fields with their display name.
+        cls.kanban_specification = {
+            name: {"fields": {"display_name": {}}}
+            if field["type"] == "many2one"
+            else {}
+            for name, field in views["models"]["pos.config"]["fields"].items()
+        }
+
+    @classmethod
+    def add_scale(cls, count, start):
+        """Add ``count`` registers, ``count`` POS users and ``count`` closed
+        sessions spread over every register and user, in SQL. Each new user is
+        restricted like the cashier: they see Bakery and two new registers, and
+        operate Bakery and one of those; a new register in five has a session
+        open by one of the new users."""
+        env = cls.env
+        env.flush_all()
+        configs = copy_rows(
+            env,
+            "pos.config",
+            cls.furniture.id,
+            count,
+            name=SQL("'Scale Register ' || (g + %s)", start),
+            access_token=SQL("md5(random()::text)"),
+        )
+        partners = copy_rows(
+            env,
+            "res.partner",
+            cls.colleague.partner_id.id,
+            count,
+            name=SQL("'Scale User ' || (g + %s)", start),
+            email=SQL("'scale' || (g + %s) || '@example.com'", start),
+        )
+        users = copy_rows(
+            env,
+            "res.users",
+            cls.colleague.id,
+            count,
+            login=SQL("'psr_scale_' || (g + %s)", start),
+            partner_id=SQL("(%s::int[])[g]", partners),
+            pos_lock_foreign_sessions=SQL("TRUE"),
+            pos_single_session=SQL("TRUE"),
+        )
+        env.cr.execute(
+            SQL(
+                """
+                INSERT INTO res_groups_users_rel (gid, uid)
+                     SELECT rel.gid, new_user.id
+                       FROM res_groups_users_rel rel, unnest(%(users)s::int[])
+                            AS new_user(id)
+                      WHERE rel.uid = %(model_user)s;
+                INSERT INTO pos_session_restriction_view_rel (user_id, config_id)
+                     SELECT user_id, %(bakery)s
+                       FROM unnest(%(users)s::int[]) AS u(user_id)
+                      UNION ALL
+                     SELECT user_id, (%(configs)s::int[])[(i + shift) %% %(n)s + 1]
+                       FROM unnest(%(users)s::int[]) WITH ORDINALITY AS u(user_id, i),
+                            generate_series(0, 1) AS shift;
+                INSERT INTO pos_session_restriction_access_rel (user_id, config_id)
+                     SELECT user_id, %(bakery)s
+                       FROM unnest(%(users)s::int[]) AS u(user_id)
+                      UNION ALL
+                     SELECT user_id, (%(configs)s::int[])[i %% %(n)s + 1]
+                       FROM unnest(%(users)s::int[]) WITH ORDINALITY AS u(user_id, i);
+                INSERT INTO pos_session (config_id, user_id, name, state, start_at,
+                                         stop_at, rescue, create_uid, create_date,
+                                         write_uid, write_date)
+                     SELECT (%(all_configs)s::int[])[g %% %(all_config_count)s + 1],
+                            (%(all_users)s::int[])[g %% %(all_user_count)s + 1],
+                            'SCALE/' || (g + %(start)s), 'closed',
+                            now() - g * interval '1 day',
+                            now() - g * interval '1 day' + interval '8 hours',
+                            FALSE, 1, now(), 1, now()
+                       FROM generate_series(1, %(n)s) AS g;
+                INSERT INTO pos_session (config_id, user_id, name, state, start_at,
+                                         rescue, create_uid, create_date, write_uid,
+                                         write_date)
+                     SELECT config_id, (%(users)s::int[])[i],
+                            'SCALE/OPEN/' || config_id, 'opened', now(), FALSE,
+                            1, now(), 1, now()
+                       FROM unnest(%(configs)s::int[])
+                            WITH ORDINALITY AS c(config_id, i)
+                      WHERE i %% 5 = 0;
+                """,
+                users=users,
+                bakery=cls.bakery.id,
+                model_user=cls.colleague.id,
+                configs=configs,
+                n=count,
+                start=start,
+                all_configs=(cls.bakery | cls.clothes | cls.furniture).ids + configs,
+                all_config_count=count + 3,
+                all_users=(cls.cashier | cls.colleague).ids + users,
+                all_user_count=count + 2,
+            )
+        )
+        env.invalidate_all()
+        env.registry.clear_cache()
+
+    # Counting
+
+    def set_restrictions_enabled(self, enabled):
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, enabled and "True")
+        self.restrictions_enabled = enabled
+
+    def queries_of(self, flow, check):
+        """The queries ``flow`` runs from a cold record cache with warm ormcaches
+        (a first run warms them), then ``check(result)``; both runs are rolled
+        back, so that each starts from the same state."""
+        for _warm_up in (True, False):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with closing(self.env.cr.savepoint()):
+                queries = []
+                with self.recording_queries(queries):
+                    result = flow()
+                    self.env.flush_all()
+                check(result)
+        return queries
+
+    @contextmanager
+    def recording_queries(self, queries):
+        """Append the SQL of every query run meanwhile to ``queries``."""
+        execute = Cursor.execute
+
+        def capture(cr, query, params=None, log_exceptions=True):
+            queries.append(query.code if isinstance(query, SQL) else query)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", capture):
+            yield
+
+    def measure(self, flow, check):
+        """The queries of ``flow`` with the restrictions off, then on."""
+        queries = {}
+        for enabled in (False, True):
+            self.set_restrictions_enabled(enabled)
+            queries[enabled] = self.queries_of(flow, check)
+        return queries[False], queries[True]
+
+    def assertBudget(self, flow, check, constant_with_scale=True):
+        """The restrictions cost at most QUERY_DELTA_BUDGET queries on ``flow``,
+        and no more with 200 registers, users and sessions than with 10; when
+        ``constant_with_scale``, the flow runs as many queries at both scales."""
+        counts = {}
+        for scale in (SMALL_SCALE, LARGE_SCALE):
+            if scale > self.scale:
+                self.add_scale(scale - self.scale, start=self.scale)
+                self.scale = scale
+            off, on = self.measure(flow, check)
+            counts[scale] = len(off), len(on)
+            with self.subTest(scale=scale):
+                self.assertLessEqual(
+                    len(on) - len(off),
+                    QUERY_DELTA_BUDGET,
+                    f"{len(on)} queries with the restrictions on, {len(off)} off, "
+                    f"at scale {scale}; the difference:\n"
+                    + "\n".join(unified_diff(off, on, "off", "on", lineterm="", n=0)),
+                )
+        _logger.info(
+            "%s: queries off/on: %s/%s at scale %s, %s/%s at scale %s",
+            self._testMethodName,
+            *counts[SMALL_SCALE],
+            SMALL_SCALE,
+            *counts[LARGE_SCALE],
+            LARGE_SCALE,
+        )
+        (small_off, small_on), (large_off, large_on) = counts.values()
+        self.assertLessEqual(
+            large_on - large_off,
+            small_on - small_off,
+            "the restrictions cost more queries at scale "
+            f"{LARGE_SCALE} than at scale {SMALL_SCALE}",
+        )
+        if constant_with_scale:
+            self.assertEqual(
+                large_on,
+                small_on,
+                f"{small_on} queries at scale {SMALL_SCALE}, {large_on} at "
+                f"scale {LARGE_SCALE}",
+            )
+
+    # Flows, as the web client and the POS app call them
+
+    def load_dashboard(self, user):
+        configs = self.env["pos.config"].with_user(user).with_context(bin_size=True)
+        configs.get_pos_kanban_view_state()
+        return configs.web_search_read(
+            [], self.kanban_specification, limit=40, count_limit=10001
+        )
+
+    def close_from_pos_app(self, session):
+        session.get_closing_control_data()
+        session.update_closing_control_state_session("")
+        return session.close_session_from_ui()
+
+    def load_pos_app(self, session):
+        session.load_data_params()
+        data = session.with_context(
+            pos_last_server_date=False, pos_limited_loading=True
+        ).load_data([])
+        session.filter_local_data({})
+        return data
+
+    # Tests
+
+    def test_dashboard_of_restricted_cashier_costs_the_same_at_any_scale(self):
+        def check(result):
+            names = {record["name"] for record in result["records"]}
+            if self.restrictions_enabled:
+                self.assertEqual(
+                    names, {"Bakery Shop", "Clothes Shop", "Furniture Shop"}
+                )
+            else:
+                self.assertEqual(len(names), min(40, self.scale + 3))
+
+        self.assertBudget(lambda: self.load_dashboard(self.cashier), check)
+
+    def test_dashboard_of_cashier_seeing_every_register_costs_at_most_three_queries(
+        self,
+    ):
+        def check(result):
+            records = result["records"]
+            self.assertEqual(len(records), min(40, self.scale + 3))
+            rules = {record["pos_restriction_rule"] for record in records}
+            self.assertEqual(
+                rules,
+                {False, "foreign_session"} if self.restrictions_enabled else {False},
+            )
+
+        # Core reads the last closed session of each register shown, one query
+        # each: the count grows with the registers shown, restrictions or not.
+        self.assertBudget(
+            lambda: self.load_dashboard(self.colleague),
+            check,
+            constant_with_scale=False,
+        )
+
+    def test_opening_register_costs_at_most_three_queries(self):
+        self.assertFalse(self.bakery.current_session_id)
+
+        def check(action):
+            self.assertEqual(
+                action["url"], f"/pos/ui/{self.bakery.id}?from_backend=True"
+            )
+            session = self.bakery.current_session_id
+            self.assertEqual(session.user_id, self.cashier)
+            self.assertEqual(session.state, "opening_control")
+
+        self.assertBudget(lambda: self.bakery.with_user(self.cashier).open_ui(), check)
+
+    def test_starting_session_costs_at_most_three_queries(self):
+        session = self.open_session(self.bakery, self.cashier).with_user(self.cashier)
+        self.assertBudget(
+            lambda: session.set_opening_control(0, ""),
+            lambda _result: self.assertEqual(session.state, "opened"),
+        )
+
+    def test_closing_session_costs_at_most_three_queries(self):
+        session = self.open_session(self.bakery, self.cashier).with_user(self.cashier)
+        session.set_opening_control(0, "")
+
+        def check(result):
+            self.assertEqual(result, {"successful": True})
+            self.assertEqual(session.state, "closed")
+
+        self.assertBudget(lambda: self.close_from_pos_app(session), check)
+
+    def test_loading_pos_app_costs_at_most_three_queries(self):
+        session = self.open_session(self.bakery, self.cashier).with_user(self.cashier)
+        session.set_opening_control(0, "")
+
+        def check(data):
+            self.assertEqual(
+                [record["id"] for record in data["pos.session"]], session.ids
+            )
+            self.assertEqual(
+                [record["id"] for record in data["pos.config"]], self.bakery.ids
+            )
+            self.assertTrue(data["pos.payment.method"])
+
+        # Core's own count varies with the partners it loads (fiscal positions).
+        self.assertBudget(
+            lambda: self.load_pos_app(session), check, constant_with_scale=False
+        )
+
+    def test_each_check_costs_a_fixed_number_of_queries(self):
+        """The policy itself, from a cold record cache: the cashier's settings
+        come from a cache; a session costs its own row; an opening costs the
+        single-session lock and the search for another open session."""
+        self.set_restrictions_enabled(True)
+        session = self.open_session(self.bakery, self.cashier)
+        cashier = self.env(user=self.cashier).user  # as the overrides get it
+        checks = (
+            (
+                "config",
+                0,
+                lambda: cashier._check_pos_config_access(self.clothes, "open"),
+            ),
+            ("session", 1, lambda: cashier._check_pos_session_access(session, "close")),
+            (
+                "opening",
+                2,
+                lambda: cashier._check_pos_session_opening(
+                    self.bakery, self.cashier, "open"
+                ),
+            ),
+        )
+        for name, budget, check in checks:
+            with self.subTest(check=name):
+                check()  # warm the ormcaches
+                self.env.invalidate_all()
+                with self.assertQueryCount(budget):
+                    check()
