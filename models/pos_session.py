@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import AccessError
 
 # Writing these moves a session between states, registers or cashiers.
 GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
@@ -16,6 +17,7 @@ class PosSession(models.Model):
     def create(self, vals_list):
         context = self.env.context
         for vals in vals_list:
+            self._check_pos_rescue_flag(vals)
             config_id = vals.get("config_id") or context.get("default_config_id")
             if config_id:
                 self._pos_lock_config_opening(config_id)
@@ -32,6 +34,7 @@ class PosSession(models.Model):
         return super(PosSession, sessions).create(vals_list)
 
     def write(self, vals):
+        self._check_pos_rescue_flag(vals)
         if GUARDED_SESSION_FIELDS & vals.keys():
             self._check_pos_restriction("operate")
             if {"user_id", "config_id"} & vals.keys():
@@ -103,6 +106,17 @@ class PosSession(models.Model):
                 self.env["res.users"].browse(vals.get("user_id", session.user_id.id)),
                 "operate",
                 session=session,
+            )
+
+    def _check_pos_rescue_flag(self, vals):
+        """Recovery sessions escape both one-session checks, core's and ours:
+        restricted users may not mark one."""
+        if vals.get("rescue") and self.env.user._pos_restriction_applies():
+            raise AccessError(
+                self.env._(
+                    "Only Point of Sale administrators may mark a session as a "
+                    "recovery session."
+                )
             )
 
     def _pos_lock_config_opening(self, config_id):

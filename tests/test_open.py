@@ -1,7 +1,7 @@
 import re
 
 from odoo import SUPERUSER_ID, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -445,6 +445,18 @@ class TestOpenSingleSession(PosOpenCase):
         with self.assertRefused(already_open(f"#{bakery_session.id}", self.bakery)):
             self.furniture.with_user(self.cashier).open_ui()
         self.assertEqual(self.count_sessions(self.furniture), 0)
+
+    def test_cashier_cannot_hide_a_session_as_recovery_session(self):
+        own_session = self.open_session(self.clothes, self.cashier)
+        sessions = self.env["pos.session"].with_user(self.cashier)
+        with self.assertRaisesRegex(AccessError, "recovery session"):
+            own_session.with_user(self.cashier).write({"rescue": True})
+        with self.assertRaisesRegex(AccessError, "recovery session"):
+            sessions.create({"config_id": self.bakery.id, "rescue": True})
+        self.assertFalse(own_session.rescue)
+        self.assertEqual(self.count_sessions(self.bakery), 0)
+        with self.assertRefused(already_open(f"#{own_session.id}", self.clothes)):
+            self.bakery.with_user(self.cashier).open_ui()
 
 
 @tagged("post_install", "-at_install")
