@@ -15,6 +15,8 @@
         "security/pos_session_restriction_security.xml",
         "data/ir_cron_data.xml",
         "views/pos_restriction_log_views.xml",
+        "views/pos_session_event_views.xml",
+        "views/pos_session_views.xml",
         "views/res_users_views.xml",
         "views/pos_config_views.xml",
         "views/res_config_settings_views.xml",

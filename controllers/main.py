@@ -21,6 +21,8 @@ class PosController(main.PosController):
             qcontext = getattr(response, "qcontext", {})
             session = request.env["pos.session"].browse(qcontext.get("pos_session_id"))
             session._check_pos_restriction("resume")
+            if session:
+                request.env["pos.session.event"]._record_resume(session)
         except PosSessionRestrictionError as error:
             # Keep nothing of the refused attempt, as if the error had propagated.
             request.env.cr.rollback()

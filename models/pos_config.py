@@ -47,10 +47,10 @@ class PosConfig(models.Model):
         user = self.env.user
         for config in self:
             if config.current_session_id:
-                refusal = user._pos_session_refusal(config.current_session_id)
+                rule = user._pos_session_rule(config.current_session_id)
             else:
-                refusal = user._pos_config_refusal(config)
-            config.pos_restriction_rule = refusal and refusal.rule
+                rule = user._pos_config_rule(config)
+            config.pos_restriction_rule = rule
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -67,7 +67,11 @@ class PosConfig(models.Model):
 
     def open_ui(self):
         self._check_pos_restriction("open")
-        return super().open_ui()
+        session = self.current_session_id
+        action = super().open_ui()
+        if session:
+            self.env["pos.session.event"]._record_resume(session)
+        return action
 
     def open_existing_session_cb(self):
         self._check_pos_restriction("close")

@@ -58,6 +58,7 @@ class PosRestrictionLog(models.Model):
             ("start", "Start"),
             ("close", "Close"),
             ("operate", "Operate"),
+            ("sell", "Sell"),
         ],
         string="Attempted",
         readonly=True,

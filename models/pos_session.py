@@ -1,8 +1,10 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 # Writing these moves a session between states, registers or cashiers.
 GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
+# The journal's event for a session entering each of these states.
+JOURNALED_STATES = {"opened": "started", "closed": "closed"}
 
 
 class PosSession(models.Model):
@@ -12,6 +14,33 @@ class PosSession(models.Model):
     # not closed: without this index PostgreSQL reads all of a user's past
     # sessions, or walks the whole table when that user holds many of them.
     _user_id_not_closed_idx = models.Index("(user_id) WHERE state != 'closed'")
+
+    pos_event_count = fields.Integer(
+        compute="_compute_pos_event_count", groups="point_of_sale.group_pos_manager"
+    )
+
+    pos_worked_in = fields.Boolean(
+        compute="_compute_pos_worked_in",
+        help="Technical field: whether the current user opened, resumed or "
+        "received this session, as its journal says.",
+    )
+
+    def _compute_pos_event_count(self):
+        counts = dict(
+            self.env["pos.session.event"]._read_group(
+                [("session_id", "in", self.ids)], ["session_id"], ["__count"]
+            )
+        )
+        for session in self:
+            session.pos_event_count = counts.get(session, 0)
+
+    @api.depends_context("uid")
+    def _compute_pos_worked_in(self):
+        worked_in = self.env["pos.session.event"]._worked_in_sessions(
+            self.env.user, self
+        )
+        for session in self:
+            session.pos_worked_in = session in worked_in
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,7 +60,9 @@ class PosSession(models.Model):
         if self.env.user._pos_restriction_applies():
             # This key skips core's one-session-per-register check.
             sessions = self.with_context(onboarding_creation=False)
-        return super(PosSession, sessions).create(vals_list)
+        sessions = super(PosSession, sessions).create(vals_list)
+        self.env["pos.session.event"]._record("opened", sessions)
+        return sessions
 
     def write(self, vals):
         self._check_pos_rescue_flag(vals)
@@ -39,7 +70,25 @@ class PosSession(models.Model):
             self._check_pos_restriction("operate")
             if {"user_id", "config_id"} & vals.keys():
                 self._check_pos_restriction_reassignment(vals)
-        return super().write(vals)
+        event = JOURNALED_STATES.get(vals.get("state"))
+        entering = event and self.filtered(lambda s: s.state != vals["state"])
+        res = super().write(vals)
+        if entering:
+            self.env["pos.session.event"]._record(event, entering)
+        return res
+
+    def unlink(self):
+        self.env["pos.session.event"]._record("discarded", self)
+        return super().unlink()
+
+    def action_view_pos_session_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_session_restriction.action_pos_session_event"
+        )
+        action["domain"] = [("session_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_pos_session_open(self):
         self._check_pos_restriction("start")
@@ -85,11 +134,11 @@ class PosSession(models.Model):
         return super().delete_opening_control_session()
 
     def try_cash_in_out(self, *args, **kwargs):
-        self._check_pos_restriction("operate")
+        self.env.user._check_pos_selling(self)
         return super().try_cash_in_out(*args, **kwargs)
 
     def delete_cash_in_out(self, *args, **kwargs):
-        self._check_pos_restriction("operate")
+        self.env.user._check_pos_selling(self)
         return super().delete_cash_in_out(*args, **kwargs)
 
     def _check_pos_restriction(self, action):

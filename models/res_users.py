@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import str2bool
 
 from ..exceptions import PosSessionRestrictionError
+from .pos_session_event import WORKED_IN_EVENTS
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
 PosRestrictionSettings = namedtuple(
@@ -64,6 +65,12 @@ class ResUsers(models.Model):
         help="Technical field used by the record rules: whether this user only "
         "sees their visible Points of Sale.",
     )
+    pos_worked_session_ids = fields.Many2many(
+        "pos.session",
+        compute="_compute_pos_worked_session_ids",
+        help="Technical field used by the record rules: the sessions still open "
+        "that this user opened, resumed or received, whoever holds them now.",
+    )
 
     def _compute_pos_refusal_count(self):
         counts = dict(
@@ -80,6 +87,18 @@ class ResUsers(models.Model):
             user.pos_visibility_restricted = (
                 bool(user.pos_view_config_ids) and user._pos_restriction_applies()
             )
+
+    def _compute_pos_worked_session_ids(self):
+        # sudo: cashiers read neither the journal nor the sessions they lost
+        events = self.env["pos.session.event"].sudo()
+        for user in self:
+            user.pos_worked_session_ids = events.search(
+                [
+                    ("user_id", "=", user.id),
+                    ("event", "in", WORKED_IN_EVENTS),
+                    ("session_id.state", "!=", "closed"),
+                ]
+            ).session_id
 
     @api.constrains("pos_view_config_ids", "pos_access_config_ids")
     def _check_pos_access_config_ids(self):
@@ -156,57 +175,97 @@ class ResUsers(models.Model):
         refusal = self._pos_opening_refusal(config, session_user, session)
         self._pos_refuse(refusal, action, config, session)
 
+    def _check_pos_selling(self, sessions):
+        """Raise unless this user may change what each of ``sessions`` holds:
+        its orders, their lines and payments, its cash moves."""
+        if not sessions or not self._pos_restriction_applies():
+            return
+        # sudo: a hidden session is refused by its rule, not by failing to read it
+        for session in sessions.sudo():
+            refusal = self._pos_selling_refusal(session)
+            if refusal:
+                # The POS app tells the cashier who can close the session.
+                refusal.context["session_user"] = session.user_id.name
+            self._pos_refuse(refusal, "sell", session.config_id, session)
+
     def _pos_refuse(self, refusal, action, config, session=None):
         if refusal:
+            refusal.context["action"] = action
             self.env["pos.restriction.log"]._log_refusal(
                 refusal, action, config, session
             )
             raise refusal
 
-    def _pos_config_refusal(self, config):
-        """The refusal this user meets when operating ``config``, if any."""
+    def _pos_config_rule(self, config):
+        """The rule that stops this user operating ``config``, if any."""
         self.ensure_one()
         if not self._pos_restriction_applies():
             return None
         settings = self._pos_restriction_settings()
         if settings.view_config_ids and config.id not in settings.view_config_ids:
+            return "not_visible"
+        if settings.access_config_ids and config.id not in settings.access_config_ids:
+            return "not_operable"
+        return None
+
+    def _pos_session_rule(self, session):
+        """The rule that stops this user resuming, starting or closing
+        ``session``, if any."""
+        rule = self._pos_config_rule(session.config_id)
+        if rule or not self._pos_restriction_applies():
+            return rule
+        if self._pos_restriction_settings().lock_foreign and session.user_id != self:
+            return "foreign_session"
+        return None
+
+    def _pos_config_refusal(self, config):
+        """The refusal this user meets when operating ``config``, if any."""
+        rule = self._pos_config_rule(config)
+        if rule == "not_visible":
             return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to access this Point of Sale. Ask your "
                     "manager to add it to your visible Points of Sale."
                 ),
-                rule="not_visible",
+                rule=rule,
             )
-        if settings.access_config_ids and config.id not in settings.access_config_ids:
+        if rule == "not_operable":
             return PosSessionRestrictionError(
                 self.env._(
                     "You are not allowed to operate the Point of Sale '%(pos)s'. Ask "
                     "your manager to add it to your operable Points of Sale.",
                     pos=config.name,
                 ),
-                rule="not_operable",
+                rule=rule,
             )
         return None
 
     def _pos_session_refusal(self, session):
         """The refusal this user meets when resuming, starting or closing
         ``session``, if any."""
-        refusal = self._pos_config_refusal(session.config_id)
-        if refusal or not self._pos_restriction_applies():
-            return refusal
-        if self._pos_restriction_settings().lock_foreign and session.user_id != self:
-            return PosSessionRestrictionError(
-                self.env._(
-                    "The session %(session)s on '%(pos)s' was opened by %(user)s; you "
-                    "are not allowed to continue or close it. Ask your manager if you "
-                    "need to take it over.",
-                    session=session._pos_restriction_label(),
-                    pos=session.config_id.name,
-                    user=session.user_id.name,
-                ),
-                rule="foreign_session",
-            )
-        return None
+        if self._pos_session_rule(session) != "foreign_session":
+            return self._pos_config_refusal(session.config_id)
+        return PosSessionRestrictionError(
+            self.env._(
+                "The session %(session)s on '%(pos)s' was opened by %(user)s; you "
+                "are not allowed to continue or close it. Ask your manager if you "
+                "need to take it over.",
+                session=session._pos_restriction_label(),
+                pos=session.config_id.name,
+                user=session.user_id.name,
+            ),
+            rule="foreign_session",
+        )
+
+    def _pos_selling_refusal(self, session):
+        """The refusal this user meets when selling in ``session``, if any.
+        Selling is operating, but in a session the user opened or worked in
+        they go on selling whatever changed since: nothing sold is lost."""
+        if session.user_id == self or not self._pos_session_rule(session):
+            return None
+        if session.with_user(self).sudo().pos_worked_in:
+            return None
+        return self._pos_session_refusal(session)
 
     def _pos_opening_refusal(self, config, session_user, session=None):
         """The refusal this user meets when opening a session on ``config`` in

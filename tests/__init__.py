@@ -7,3 +7,5 @@ from . import test_restriction_log
 from . import test_i18n
 from . import test_attacks
 from . import test_performance
+from . import test_selling
+from . import test_journal

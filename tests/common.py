@@ -1,3 +1,6 @@
+from uuid import uuid4
+
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
@@ -106,6 +109,61 @@ class PosRestrictionCommon(AccountTestInvoicingCommon):
             }
         )
         return order
+
+    @classmethod
+    def order_payload(cls, session, user, product, **options):
+        """An order of one ``product`` at 10, as the POS app of ``user`` sends
+        it to ``pos.order.sync_from_ui``. ``options``: ``state`` ("paid", or
+        "draft" for an order left open), ``uuid`` (of an order to update),
+        ``qty`` (-1 for a refund, with ``refunded_line``)."""
+        uuid = options.get("uuid") or str(uuid4())
+        qty = options.get("qty", 1)
+        paid = options.get("state", "paid") == "paid"
+        amount = 10.0 * qty
+        return {
+            "uuid": uuid,
+            "access_token": str(uuid4()),
+            "name": f"Order {uuid}",
+            "session_id": session.id,
+            "user_id": user.id,
+            "state": options.get("state", "paid"),
+            "pricelist_id": session.sudo().config_id.pricelist_id.id,
+            "fiscal_position_id": False,
+            "partner_id": False,
+            "to_invoice": False,
+            "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+            "last_order_preparation_change": "{}",
+            "amount_paid": amount if paid else 0.0,
+            "amount_return": 0.0,
+            "amount_tax": 0.0,
+            "amount_total": amount,
+            "lines": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "qty": qty,
+                        "price_unit": 10.0,
+                        "discount": 0.0,
+                        "price_subtotal": amount,
+                        "price_subtotal_incl": amount,
+                        "tax_ids": [Command.clear()],
+                        "pack_lot_ids": [],
+                        "refunded_orderline_id": options.get("refunded_line", False),
+                    }
+                )
+            ],
+            "payment_ids": [
+                Command.create(
+                    {
+                        "amount": amount,
+                        "name": fields.Datetime.to_string(fields.Datetime.now()),
+                        "payment_method_id": cls.bank_method.id,
+                    }
+                )
+            ]
+            if paid
+            else [],
+        }
 
     def assertRefused(self, message):
         """Expect the addon's refusal, with a message matching ``message``."""

@@ -1,8 +1,6 @@
 import re
 from contextlib import contextmanager
-from uuid import uuid4
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -338,49 +336,6 @@ class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
             }
         )
 
-    def order_payload(self, session):
-        """A paid order of one bread, as the POS app of the cashier sends it."""
-        uuid = str(uuid4())
-        return {
-            "uuid": uuid,
-            "name": f"Order {uuid}",
-            "session_id": session.id,
-            "user_id": self.cashier.id,
-            "pricelist_id": session.config_id.pricelist_id.id,
-            "fiscal_position_id": False,
-            "partner_id": False,
-            "to_invoice": False,
-            "date_order": fields.Datetime.to_string(fields.Datetime.now()),
-            "last_order_preparation_change": "{}",
-            "amount_paid": 10.0,
-            "amount_return": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": 10.0,
-            "lines": [
-                Command.create(
-                    {
-                        "product_id": self.bread.id,
-                        "qty": 1,
-                        "price_unit": 10.0,
-                        "discount": 0.0,
-                        "price_subtotal": 10.0,
-                        "price_subtotal_incl": 10.0,
-                        "tax_ids": [Command.clear()],
-                        "pack_lot_ids": [],
-                    }
-                )
-            ],
-            "payment_ids": [
-                Command.create(
-                    {
-                        "amount": 10.0,
-                        "name": fields.Datetime.to_string(fields.Datetime.now()),
-                        "payment_method_id": self.bank_method.id,
-                    }
-                )
-            ],
-        }
-
     def sync_order(self, session):
         """Send one paid order to the server as the cashier, in a request of its
         own (hence with a fresh cache); return the order."""
@@ -388,7 +343,7 @@ class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
         result = (
             self.env["pos.order"]
             .with_user(self.cashier)
-            .sync_from_ui([self.order_payload(session)])
+            .sync_from_ui([self.order_payload(session, self.cashier, self.bread)])
         )
         return self.env["pos.order"].browse([val["id"] for val in result["pos.order"]])
 

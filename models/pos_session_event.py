@@ -1,0 +1,141 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.http import request
+
+# The events after which a user has worked in a session: they may go on
+# selling in it whatever changes to their restrictions (DESIGN §6).
+WORKED_IN_EVENTS = ("opened", "resumed", "handed_over")
+# The same user resuming the same session from the same device within this
+# window is one sitting: reloading the POS app adds no entry.
+RESUME_WINDOW = timedelta(hours=1)
+
+
+class PosSessionEvent(models.Model):
+    _name = "pos.session.event"
+    _description = "Point of Sale Session Journal Entry"
+    _order = "date desc, id desc"
+    _rec_name = "event"
+
+    date = fields.Datetime(
+        required=True, readonly=True, index=True, default=fields.Datetime.now
+    )
+    session_id = fields.Many2one(
+        "pos.session", string="Session", readonly=True, index=True, ondelete="set null"
+    )
+    # Kept when a discarded session is deleted, and part of what the entry says.
+    session_name = fields.Char(readonly=True)
+    config_id = fields.Many2one(
+        "pos.config",
+        string="Point of Sale",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="User",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    event = fields.Selection(
+        [
+            ("opened", "Opened"),
+            ("resumed", "Resumed"),
+            ("started", "Started"),
+            ("handed_over", "Handed over"),
+            ("approved", "Approved"),
+            ("closed", "Closed"),
+            ("closed_remotely", "Closed remotely"),
+            ("discarded", "Discarded"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    ip_address = fields.Char(string="IP Address", readonly=True)
+    user_agent = fields.Char(readonly=True)
+    note = fields.Char(readonly=True)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_journal_entry(self):
+        raise UserError(self.env._("Entries of the session journal cannot be deleted."))
+
+    def write(self, vals):
+        if vals:
+            raise UserError(
+                self.env._("Entries of the session journal cannot be changed.")
+            )
+        return super().write(vals)
+
+    @api.model
+    def _record(self, event, sessions, note=False):
+        """Add ``event`` of the current user to the journal of each of ``sessions``."""
+        origin = self._request_origin()
+        sessions.invalidate_recordset(["pos_worked_in"])
+        # sudo: nobody but Odoo writes the journal, whoever acts
+        return self.sudo().create(
+            [
+                {
+                    "event": event,
+                    "session_id": session.id,
+                    "session_name": session._pos_restriction_label(),
+                    "config_id": session.config_id.id,
+                    "company_id": session.config_id.company_id.id,
+                    "user_id": self.env.uid,
+                    "note": note,
+                    **origin,
+                }
+                for session in sessions.sudo()
+            ]
+        )
+
+    @api.model
+    def _record_resume(self, session):
+        """Journal that the current user resumed ``session``, once per sitting."""
+        origin = self._request_origin()
+        # sudo: cashiers do not read the journal
+        recent = self.sudo().search_count(
+            [
+                ("session_id", "=", session.id),
+                ("user_id", "=", self.env.uid),
+                ("ip_address", "=", origin["ip_address"]),
+                ("user_agent", "=", origin["user_agent"]),
+                ("date", ">=", fields.Datetime.now() - RESUME_WINDOW),
+            ],
+            limit=1,
+        )
+        if not recent:
+            self._record("resumed", session)
+
+    @api.model
+    def _worked_in_sessions(self, user, sessions):
+        """The ``sessions`` the journal says ``user`` worked in."""
+        # sudo: cashiers do not read the journal
+        return (
+            self.sudo()
+            .search_fetch(
+                [
+                    ("session_id", "in", sessions.ids),
+                    ("user_id", "=", user.id),
+                    ("event", "in", WORKED_IN_EVENTS),
+                ],
+                ["session_id"],
+            )
+            .session_id
+        )
+
+    @api.model
+    def _request_origin(self):
+        if not request:
+            return {"ip_address": False, "user_agent": False}
+        return {
+            "ip_address": request.httprequest.remote_addr,
+            "user_agent": (request.httprequest.user_agent.string or "")[:512] or False,
+        }

@@ -1,0 +1,231 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import PosRestrictionCommon
+from .test_controller import PosRestrictionHttpCommon
+
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PosRestrictionTest/1.0"
+
+
+class JournalCase(PosRestrictionCommon):
+    def journal(self, session=None):
+        """The journal, newest first, read as the superuser."""
+        self.env.invalidate_all()
+        domain = [("session_id", "=", session.id)] if session else []
+        return self.env["pos.session.event"].sudo().search(domain)
+
+    def events(self, session):
+        """``(event, user)`` of each entry of ``session``, oldest first."""
+        return [(e.event, e.user_id) for e in reversed(self.journal(session))]
+
+
+@tagged("post_install", "-at_install")
+class TestJournalEvents(JournalCase):
+    """What the journal records of a session's life, from the model."""
+
+    def test_session_life_is_journaled(self):
+        session = self.open_session(self.bakery, self.cashier)
+        self.bakery.with_user(self.colleague).open_ui()
+        session.with_user(self.cashier).set_opening_control(0, "")
+        session.with_user(self.cashier).action_pos_session_closing_control()
+        self.assertEqual(
+            self.events(session),
+            [
+                ("opened", self.cashier),
+                ("resumed", self.colleague),
+                ("started", self.cashier),
+                ("closed", self.cashier),
+            ],
+        )
+        opened = self.journal(session)[-1]
+        self.assertRecordValues(
+            opened,
+            [
+                {
+                    "config_id": self.bakery.id,
+                    "company_id": self.bakery.company_id.id,
+                    "session_name": f"#{session.id}",
+                    "ip_address": False,
+                    "user_agent": False,
+                }
+            ],
+        )
+        self.assertAlmostEqual(
+            opened.date, fields.Datetime.now(), delta=timedelta(minutes=1)
+        )
+        self.assertEqual(self.journal(session)[0].session_name, session.name)
+
+    def test_discarded_session_keeps_its_journal(self):
+        session = self.open_session(self.clothes, self.cashier)
+        name = f"#{session.id}"
+        session.with_user(self.cashier).delete_opening_control_session()
+        self.assertFalse(session.exists())
+        entries = self.journal().filtered(lambda e: e.session_name == name)
+        self.assertEqual(entries.mapped("event"), ["discarded", "opened"])
+        self.assertFalse(entries.session_id)
+        self.assertEqual(entries.config_id, self.clothes)
+
+    def test_resuming_again_from_same_device_is_one_sitting(self):
+        session = self.open_session(self.bakery, self.colleague)
+        for _attempt in range(3):
+            self.bakery.with_user(self.cashier).open_ui()
+        self.assertEqual(
+            self.events(session),
+            [("opened", self.colleague), ("resumed", self.cashier)],
+        )
+        # An hour later, it is a new sitting.
+        self.env.cr.execute(
+            "UPDATE pos_session_event SET date = date - interval '2 hours'"
+            " WHERE session_id = %s",
+            [session.id],
+        )
+        self.bakery.with_user(self.cashier).open_ui()
+        self.assertEqual(
+            [event for event, _user in self.events(session)],
+            ["opened", "resumed", "resumed"],
+        )
+
+    def test_refused_resume_is_not_journaled(self):
+        session = self.open_session(self.bakery, self.colleague)
+        self.restrict(self.cashier, lock_foreign=True)
+        with self.assertRefused("was opened by Colin Colleague"):
+            self.bakery.with_user(self.cashier).open_ui()
+        self.assertEqual(self.events(session), [("opened", self.colleague)])
+
+    def test_worked_in_is_what_the_journal_says(self):
+        session = self.open_session(self.bakery, self.colleague)
+        self.assertTrue(session.with_user(self.colleague).pos_worked_in)
+        self.assertFalse(session.with_user(self.cashier).pos_worked_in)
+        self.bakery.with_user(self.cashier).open_ui()
+        self.assertTrue(session.with_user(self.cashier).pos_worked_in)
+        self.assertEqual(self.cashier.pos_worked_session_ids, session)
+        session.with_user(self.colleague).set_opening_control(0, "")
+        session.with_user(self.colleague).action_pos_session_closing_control()
+        self.cashier.invalidate_recordset(["pos_worked_session_ids"])
+        self.assertFalse(self.cashier.pos_worked_session_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestJournalAccess(JournalCase):
+    """Append-only: POS administrators read it, nobody changes it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.session = cls.open_session(cls.bakery, cls.cashier)
+        cls.entry = (
+            cls.env["pos.session.event"]
+            .sudo()
+            .search([("session_id", "=", cls.session.id)])
+        )
+
+    def test_administrator_reads_the_journal_cashier_does_not(self):
+        Journal = self.env["pos.session.event"]
+        self.assertEqual(Journal.with_user(self.manager).search([]), self.entry)
+        with self.assertRaises(AccessError):
+            Journal.with_user(self.cashier).search([])
+        with self.assertRaises(AccessError):
+            self.entry.with_user(self.cashier).read(["event"])
+
+    def test_nobody_writes_or_deletes_an_entry(self):
+        for entry in (
+            self.entry.with_user(self.cashier),
+            self.entry.with_user(self.manager),
+            self.entry.sudo(),
+        ):
+            with self.subTest(user=entry.env.user.login, su=entry.env.su):
+                with self.assertRaisesRegex(UserError, "cannot be changed"):
+                    entry.write({"event": "closed"})
+                with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                    entry.unlink()
+        self.assertEqual(self.entry.event, "opened")
+
+    def test_only_odoo_adds_entries(self):
+        vals = {
+            "event": "closed",
+            "session_id": self.session.id,
+            "config_id": self.bakery.id,
+            "company_id": self.bakery.company_id.id,
+            "user_id": self.cashier.id,
+        }
+        for user in (self.cashier, self.manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["pos.session.event"].with_user(user).create(vals)
+
+    def test_other_company_journal_is_hidden(self):
+        other = self.setup_other_company()["company"]
+        self.manager.write({"company_ids": [(4, other.id)]})
+        Journal = self.env["pos.session.event"].with_user(self.manager)
+        self.assertEqual(
+            Journal.with_context(allowed_company_ids=other.ids).search([]),
+            Journal.browse(),
+        )
+
+    def test_session_form_opens_its_journal(self):
+        session = self.session.with_user(self.manager)
+        self.assertEqual(session.pos_event_count, 1)
+        action = session.action_view_pos_session_events()
+        self.assertEqual(action["res_model"], "pos.session.event")
+        self.assertEqual(
+            self.env["pos.session.event"]
+            .with_user(self.manager)
+            .search(action["domain"]),
+            self.entry,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestJournalHttp(JournalCase, PosRestrictionHttpCommon):
+    """Resuming through the dashboard's RPC and a typed URL: who, from where,
+    with which browser."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("psr_cashier", "psr_cashier")
+        self.session = self.open_session(self.bakery, self.colleague)
+
+    def test_resume_by_url_records_ip_and_user_agent(self):
+        response = self.url_open(
+            f"/pos/ui/{self.bakery.id}", headers={"User-Agent": USER_AGENT}
+        )
+        self.assertPosPage(response, self.session)
+        resumed = self.journal(self.session)[0]
+        self.assertRecordValues(
+            resumed,
+            [
+                {
+                    "event": "resumed",
+                    "user_id": self.cashier.id,
+                    "ip_address": "127.0.0.1",
+                    "user_agent": USER_AGENT,
+                }
+            ],
+        )
+
+    def test_resume_by_dashboard_then_url_is_one_sitting(self):
+        headers = {"User-Agent": USER_AGENT}
+        self.assertRpcResult(
+            self.call_kw("pos.config", "open_ui", [self.bakery.ids], headers=headers)
+        )
+        self.url_open(f"/pos/ui/{self.bakery.id}", headers=headers)
+        self.assertEqual(
+            self.events(self.session),
+            [("opened", self.colleague), ("resumed", self.cashier)],
+        )
+        # Another device is another sitting.
+        self.url_open(f"/pos/ui/{self.bakery.id}", headers={"User-Agent": "Tablet"})
+        self.assertEqual(
+            [e.user_agent for e in self.journal(self.session)[:2]],
+            ["Tablet", USER_AGENT],
+        )
+
+    @mute_logger("odoo.http")
+    def test_refused_url_is_not_journaled(self):
+        self.restrict(self.cashier, lock_foreign=True)
+        response = self.url_open(f"/pos/ui/{self.bakery.id}")
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.events(self.session), [("opened", self.colleague)])

@@ -1,0 +1,536 @@
+from contextlib import closing, suppress
+from types import SimpleNamespace
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo.fields import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..exceptions import PosSessionRestrictionError
+from ..models.pos_restriction_log import PosRestrictionLog
+from ..models.res_users import ENABLED_PARAM
+from .common import PosRestrictionCommon
+from .test_controller import ERROR_NAME, PosRestrictionHttpCommon
+
+# What each way of meeting a session does to a sale in it (DESIGN §6): the
+# rule that refuses it, or None when the sale goes through.
+SCENARIOS = {
+    "view_only": "not_operable",
+    "hidden": "not_visible",
+    "locked_out": "foreign_session",
+    "joined_then_revoked": None,
+    "own_then_revoked": None,
+    "administrator": None,
+    "switch_off": None,
+}
+
+
+class SellingCase(PosRestrictionCommon):
+    """The colleague runs the Clothes Shop and the cashier the Furniture Shop;
+    the cashier also holds a spare session on the Bakery Shop, where orders
+    may be moved. Each session holds a paid order and a draft order with a
+    payment of 4; the Clothes and Furniture shops count cash."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Core needs accounting rights to record a cash move, as in its own tests.
+        (cls.cashier | cls.manager).write(
+            {
+                "group_ids": [
+                    Command.link(cls.env.ref("account.group_account_invoice").id)
+                ]
+            }
+        )
+        cash_journal = cls.company_data["default_journal_cash"]
+        # Core wants one cash journal per register.
+        for config, journal in (
+            (cls.clothes, cash_journal),
+            (cls.furniture, cash_journal.copy({"name": "Furniture Cash"})),
+        ):
+            config.payment_method_ids |= cls.env["pos.payment.method"].create(
+                {
+                    "name": f"Cash {config.name}",
+                    "journal_id": journal.id,
+                    "receivable_account_id": cls.company_data[
+                        "default_account_receivable"
+                    ].id,
+                }
+            )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Scarf",
+                "available_in_pos": True,
+                "list_price": 10.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.foreign = cls.fixtures(cls.start(cls.clothes, cls.colleague))
+        cls.own = cls.fixtures(cls.start(cls.furniture, cls.cashier))
+        cls.spare = cls.fixtures(cls.start(cls.bakery, cls.cashier))
+
+    @classmethod
+    def start(cls, config, user):
+        session = cls.open_session(config, user)
+        session.with_user(user).set_opening_control(0, "")
+        return session
+
+    @classmethod
+    def fixtures(cls, session):
+        paid = cls.create_paid_order(session)
+        paid.action_pos_order_paid()
+        draft = cls.env["pos.order"].create(
+            {
+                "session_id": session.id,
+                "amount_tax": 0.0,
+                "amount_total": 10.0,
+                "amount_paid": 0.0,
+                "amount_return": 0.0,
+                "lines": [Command.create(cls.line_vals())],
+            }
+        )
+        payment = cls.env["pos.payment"].create(cls.payment_vals(draft, 4.0))
+        return SimpleNamespace(session=session, paid=paid, draft=draft, payment=payment)
+
+    @classmethod
+    def line_vals(cls, **vals):
+        return {
+            "product_id": cls.product.id,
+            "qty": 1,
+            "price_unit": 10.0,
+            "price_subtotal": 10.0,
+            "price_subtotal_incl": 10.0,
+            **vals,
+        }
+
+    @classmethod
+    def payment_vals(cls, order, amount):
+        return {
+            "pos_order_id": order.id,
+            "amount": amount,
+            "payment_method_id": cls.bank_method.id,
+        }
+
+    # Scenarios: who sells, in which session
+
+    def scenario(self, name):
+        """Set up ``name``; return the user who sells and the fixtures of the
+        session they sell in."""
+        everything = self.bakery | self.clothes | self.furniture
+        own_registers = self.bakery | self.furniture
+        if name == "view_only":
+            self.restrict(self.cashier, view=everything, access=own_registers)
+        elif name == "hidden":
+            self.restrict(self.cashier, view=own_registers, access=own_registers)
+        elif name == "locked_out":
+            self.restrict(self.cashier, lock_foreign=True)
+        elif name == "joined_then_revoked":
+            self.clothes.with_user(self.cashier).open_ui()
+            self.restrict_all_but_bakery()
+        elif name == "own_then_revoked":
+            self.restrict_all_but_bakery()
+            return self.cashier, self.own
+        elif name == "administrator":
+            self.restrict(self.manager, view=self.bakery, lock_foreign=True)
+            return self.manager, self.foreign
+        elif name == "switch_off":
+            self.restrict_all_but_bakery()
+            self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
+        return self.cashier, self.foreign
+
+    def restrict_all_but_bakery(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery,
+            access=self.bakery,
+            lock_foreign=True,
+            single=True,
+        )
+
+    def as_user(self, fixtures, user):
+        return SimpleNamespace(
+            **{name: record.with_user(user) for name, record in vars(fixtures).items()},
+            env=self.env(user=user),
+            spare=self.spare.session.with_user(user),
+            spare_draft=self.spare.draft.with_user(user),
+        )
+
+    # What a sale changes
+
+    def holdings(self, session):
+        """What ``session`` holds, read from the database as an administrator."""
+        self.env.invalidate_all()
+        session = session.sudo()
+        orders = self.env["pos.order"].sudo().search([("session_id", "=", session.id)])
+        return {
+            "orders": sorted(orders.mapped(lambda o: (o.id, o.state, o.amount_total))),
+            "lines": sorted(orders.lines.mapped(lambda line: (line.id, line.qty))),
+            "payments": sorted(orders.payment_ids.mapped(lambda p: (p.id, p.amount))),
+            "statement_lines": sorted(session.statement_line_ids.ids),
+        }
+
+    def assertSelling(self, sell, unseen_when_hidden=False):
+        """``sell(fixtures)`` changes what the session holds in each scenario
+        the rule allows; in the others it is refused with the addon's error
+        and its rule, logged as a sale, and changes nothing.
+
+        ``unseen_when_hidden``: core looks the records up by a search, which
+        finds nothing in a hidden session, so that nothing is refused there and
+        nothing changes."""
+        for name, rule in SCENARIOS.items():
+            with self.subTest(scenario=name), closing(self.env.cr.savepoint()):
+                user, fixtures = self.scenario(name)
+                self.assertSale(
+                    sell,
+                    self.as_user(fixtures, user),
+                    rule,
+                    name == "hidden" and unseen_when_hidden,
+                )
+            # The rollback left the restrictions cached as the scenario set them.
+            self.env.registry.clear_cache()
+            self.env.invalidate_all()
+
+    def assertSale(self, sell, fixtures, rule, unseen):
+        self.env.invalidate_all()
+        before = self.holdings(fixtures.session)
+        with patch.object(
+            PosRestrictionLog,
+            "_log_refusal",
+            autospec=True,
+            side_effect=PosRestrictionLog._log_refusal,
+        ) as log_refusal:
+            if rule is None:
+                with self.env.cr.savepoint():
+                    sell(fixtures)
+                self.assertNotEqual(self.holdings(fixtures.session), before)
+                log_refusal.assert_not_called()
+                return
+            if unseen:
+                # Whatever core does instead (nothing, or a new order whose
+                # uuid is taken), the session is untouched.
+                with (
+                    suppress(psycopg2.IntegrityError),
+                    mute_logger("odoo.sql_db"),
+                    self.env.cr.savepoint(),
+                ):
+                    sell(fixtures)
+                self.assertEqual(self.holdings(fixtures.session), before)
+                log_refusal.assert_not_called()
+                return
+            with (
+                self.assertRaises(PosSessionRestrictionError) as caught,
+                self.env.cr.savepoint(),
+            ):
+                sell(fixtures)
+        self.assertEqual(caught.exception.rule, rule)
+        self.assertEqual(self.holdings(fixtures.session), before)
+        _log, refusal, action, config, session = log_refusal.call_args.args
+        self.assertEqual(
+            (refusal.rule, action, config, session),
+            (rule, "sell", fixtures.session.sudo().config_id, fixtures.session),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSellingSync(SellingCase):
+    """``pos.order.sync_from_ui``, as the POS app calls it."""
+
+    def sync(self, fixtures, **options):
+        payload = self.order_payload(
+            options.pop("session", fixtures.session),
+            fixtures.env.user,
+            self.product,
+            **options,
+        )
+        fixtures.env["pos.order"].sync_from_ui([payload])
+
+    def test_sync_of_new_paid_order(self):
+        self.assertSelling(lambda fx: self.sync(fx))
+
+    def test_sync_of_new_draft_order(self):
+        self.assertSelling(lambda fx: self.sync(fx, state="draft"))
+
+    def test_sync_of_refund(self):
+        self.assertSelling(
+            lambda fx: self.sync(fx, qty=-1, refunded_line=fx.paid.sudo().lines.id)
+        )
+
+    def test_sync_updating_draft_order(self):
+        # Hidden, the order is not found: a new one with its uuid is refused.
+        self.assertSelling(
+            lambda fx: self.sync(fx, state="draft", uuid=fx.draft.sudo().uuid)
+        )
+
+    def test_sync_moving_draft_order_out_of_session(self):
+        self.assertSelling(
+            lambda fx: self.sync(
+                fx, session=fx.spare, state="draft", uuid=fx.draft.sudo().uuid
+            ),
+            # The order is not found: a new one goes to the cashier's own session.
+            unseen_when_hidden=True,
+        )
+
+    def test_sync_moving_draft_order_into_session(self):
+        self.assertSelling(
+            lambda fx: self.sync(fx, state="draft", uuid=fx.spare_draft.sudo().uuid)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSellingOrders(SellingCase):
+    """``pos.order`` and its lines, written directly, and the back office."""
+
+    def test_order_create(self):
+        self.assertSelling(
+            lambda fx: fx.env["pos.order"].create(
+                {
+                    "session_id": fx.session.id,
+                    "amount_tax": 0.0,
+                    "amount_total": 10.0,
+                    "amount_paid": 0.0,
+                    "amount_return": 0.0,
+                    "lines": [Command.create(self.line_vals())],
+                }
+            )
+        )
+
+    def test_order_write_lines(self):
+        self.assertSelling(
+            lambda fx: fx.draft.write({"lines": [Command.create(self.line_vals())]})
+        )
+
+    def test_order_write_payments(self):
+        self.assertSelling(
+            lambda fx: fx.draft.write(
+                {"payment_ids": [Command.create(self.payment_vals(fx.draft, 1.0))]}
+            )
+        )
+
+    def test_order_write_session(self):
+        self.assertSelling(lambda fx: fx.draft.write({"session_id": fx.spare.id}))
+
+    def test_order_write_session_into_it(self):
+        self.assertSelling(
+            lambda fx: fx.spare_draft.write({"session_id": fx.session.id})
+        )
+
+    def test_order_write_state(self):
+        self.assertSelling(lambda fx: fx.paid.write({"state": "done"}))
+
+    def test_order_refund_from_back_office(self):
+        self.assertSelling(lambda fx: fx.paid.refund())
+
+    def test_order_cancel_draft(self):
+        self.assertSelling(lambda fx: fx.draft.action_pos_order_cancel())
+
+    def test_order_delete_draft(self):
+        self.assertSelling(lambda fx: fx.draft.unlink())
+
+    def test_order_remove_from_ui(self):
+        self.assertSelling(
+            lambda fx: fx.env["pos.order"].remove_from_ui(fx.draft.ids),
+            unseen_when_hidden=True,
+        )
+
+    def test_order_line_create(self):
+        self.assertSelling(
+            lambda fx: fx.env["pos.order.line"].create(
+                self.line_vals(order_id=fx.draft.id)
+            )
+        )
+
+    def test_order_line_write(self):
+        self.assertSelling(
+            lambda fx: fx.draft.sudo().lines.with_env(fx.env).write({"qty": 2})
+        )
+
+    def test_order_line_delete(self):
+        self.assertSelling(lambda fx: fx.draft.sudo().lines.with_env(fx.env).unlink())
+
+
+@tagged("post_install", "-at_install")
+class TestSellingPayments(SellingCase):
+    """Payments, the payment wizard and cash moves."""
+
+    def test_payment_create(self):
+        self.assertSelling(
+            lambda fx: fx.env["pos.payment"].create(self.payment_vals(fx.draft, 1.0))
+        )
+
+    def test_payment_write(self):
+        self.assertSelling(lambda fx: fx.payment.write({"amount": 2.0}))
+
+    def test_payment_delete(self):
+        self.assertSelling(lambda fx: fx.payment.unlink())
+
+    def test_payment_wizard(self):
+        # Core keeps the wizard to administrators; an integrator may open it to
+        # cashiers, and then it must be guarded as well.
+        self.env["ir.model.access"].create(
+            {
+                "name": "pos.make.payment cashier",
+                "model_id": self.env.ref("point_of_sale.model_pos_make_payment").id,
+                "group_id": self.env.ref("point_of_sale.group_pos_user").id,
+                "perm_read": True,
+                "perm_write": True,
+                "perm_create": True,
+            }
+        )
+
+        def pay(fx):
+            wizard = (
+                fx.env["pos.make.payment"]
+                .with_context(active_id=fx.draft.id)
+                .create(
+                    {
+                        "config_id": fx.session.sudo().config_id.id,
+                        "amount": 6.0,
+                        "payment_method_id": self.bank_method.id,
+                    }
+                )
+            )
+            wizard.check()
+
+        self.assertSelling(pay)
+
+    def test_cash_move(self):
+        self.assertSelling(
+            lambda fx: fx.session.try_cash_in_out(
+                "in", 10.0, "Change", False, {"translatedType": "in"}
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
+    """The same rule over JSON-RPC, as the POS app and the web client send it;
+    each refusal reaches the restriction log once the request is rolled back."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("psr_cashier", "psr_cashier")
+
+    def log_entries(self):
+        # sudo: the test reads the log whoever runs it
+        return self.env["pos.restriction.log"].sudo().search([])
+
+    def sync_over_rpc(self, session, **options):
+        payload = self.order_payload(session, self.cashier, self.product, **options)
+        return self.call_kw(
+            "pos.order",
+            "sync_from_ui",
+            [[payload]],
+            headers={"Referer": f"{self.base_url()}/pos/ui/{session.config_id.id}"},
+        )
+
+    def attempts(self):
+        return sum(self.log_entries().mapped("attempt_count"))
+
+    def assertSaleRefused(self, response, session, rule, channel="pos_app"):
+        """``response`` is the addon's refusal by ``rule`` of a sale in
+        ``session``, and one more refused attempt is in the log."""
+        self.assertEqual(response["error"]["data"]["name"], ERROR_NAME)
+        self.assertEqual(
+            response["error"]["data"]["context"],
+            {"rule": rule, "action": "sell", "session_user": session.user_id.name},
+        )
+        self.assertEqual(self.attempts(), self.known_attempts + 1)
+        # Identical refusals within a minute add to one entry.
+        self.assertRecordValues(
+            self.log_entries()[0],
+            [
+                {
+                    "user_id": self.cashier.id,
+                    "config_id": session.config_id.id,
+                    "session_id": session.id,
+                    "rule": rule,
+                    "action": "sell",
+                    "channel": channel,
+                }
+            ],
+        )
+
+    def test_view_only_cashier_cannot_sync_paid_order_into_colleague_session(self):
+        everything = self.bakery | self.clothes | self.furniture
+        self.restrict(self.cashier, view=everything, access=self.furniture)
+        before = self.holdings(self.foreign.session)
+        self.known_attempts = self.attempts()
+        response = self.sync_over_rpc(self.foreign.session)
+        self.assertSaleRefused(response, self.foreign.session, "not_operable")
+        self.assertEqual(self.holdings(self.foreign.session), before)
+
+    def test_view_only_cashier_cannot_sync_refund_into_colleague_session(self):
+        everything = self.bakery | self.clothes | self.furniture
+        self.restrict(self.cashier, view=everything, access=self.furniture)
+        before = self.holdings(self.foreign.session)
+        self.known_attempts = self.attempts()
+        response = self.sync_over_rpc(
+            self.foreign.session, qty=-1, refunded_line=self.foreign.paid.lines.id
+        )
+        self.assertSaleRefused(response, self.foreign.session, "not_operable")
+        self.assertEqual(self.holdings(self.foreign.session), before)
+
+    def test_locked_out_cashier_cannot_sync_into_colleague_session(self):
+        self.restrict(self.cashier, lock_foreign=True)
+        before = self.holdings(self.foreign.session)
+        self.known_attempts = self.attempts()
+        response = self.sync_over_rpc(self.foreign.session)
+        self.assertSaleRefused(response, self.foreign.session, "foreign_session")
+        self.assertEqual(self.holdings(self.foreign.session), before)
+
+    def test_cashier_cannot_sync_into_hidden_session(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.furniture,
+            access=self.bakery | self.furniture,
+        )
+        self.known_attempts = self.attempts()
+        response = self.sync_over_rpc(self.foreign.session)
+        self.assertSaleRefused(response, self.foreign.session, "not_visible")
+
+    def test_locked_out_cashier_cannot_write_order_pay_or_move_cash(self):
+        self.restrict(self.cashier, lock_foreign=True)
+        session = self.foreign.session
+        calls = (
+            ("pos.order", "write", [self.foreign.draft.ids, {"state": "cancel"}]),
+            ("pos.payment", "create", [self.payment_vals(self.foreign.draft, 1.0)]),
+            ("pos.payment", "write", [self.foreign.payment.ids, {"amount": 1.0}]),
+            ("pos.order", "refund", [self.foreign.paid.ids]),
+            (
+                "pos.session",
+                "try_cash_in_out",
+                [session.ids, "out", 10.0, "Taken", False, {"translatedType": "out"}],
+            ),
+        )
+        for model, method, args in calls:
+            with self.subTest(method=f"{model}.{method}"):
+                before = self.holdings(session)
+                self.known_attempts = self.attempts()
+                response = self.call_kw(model, method, args)
+                self.assertSaleRefused(response, session, "foreign_session", "rpc")
+                self.assertEqual(self.holdings(session), before)
+
+    def test_cashier_who_joined_colleague_session_keeps_syncing_once_locked(self):
+        self.assertPosPage(
+            self.url_open(f"/pos/ui/{self.clothes.id}"), self.foreign.session
+        )
+        self.restrict(self.cashier, view=self.bakery, lock_foreign=True, single=True)
+        response = self.sync_over_rpc(self.foreign.session)
+        (order,) = self.assertRpcResult(response)["pos.order"]
+        self.assertEqual(order["session_id"], self.foreign.session.id)
+        self.assertEqual(self.env["pos.order"].browse(order["id"]).state, "paid")
+
+    def test_cashier_keeps_syncing_into_own_session_once_hidden(self):
+        self.restrict(self.cashier, view=self.bakery, lock_foreign=True, single=True)
+        response = self.sync_over_rpc(self.own.session, state="draft")
+        (order,) = self.assertRpcResult(response)["pos.order"]
+        self.assertEqual(order["session_id"], self.own.session.id)
+
+    def test_cashier_sells_anywhere_once_switch_is_off(self):
+        self.restrict(self.cashier, view=self.bakery, lock_foreign=True)
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
+        response = self.sync_over_rpc(self.foreign.session)
+        (order,) = self.assertRpcResult(response)["pos.order"]
+        self.assertEqual(order["session_id"], self.foreign.session.id)
