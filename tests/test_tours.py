@@ -164,6 +164,29 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(set(session.order_ids.mapped("state")), {"paid"})
         self.assertEqual(session.order_ids.user_id, self.cashier)
 
+    def test_cashier_who_joined_colleague_session_keeps_syncing_once_locked(self):
+        self.restrict(
+            self.cashier,
+            view=self.bakery | self.clothes,
+            access=self.bakery | self.clothes,
+        )
+        session = self.open_session(self.bakery, self.colleague)
+        session.with_user(self.colleague).set_opening_control(0, "")
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "joined_session_sync")
+        self.assertTrue(self.cashier.pos_lock_foreign_sessions)
+        self.assertEqual(self.sessions(), session)
+        self.assertEqual(session.user_id, self.colleague)
+        # The sale made after the lock reached the server too.
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(set(session.order_ids.mapped("state")), {"paid"})
+        self.assertEqual(session.order_ids.user_id, self.cashier)
+        journal = self.env["pos.session.event"].search(
+            [("session_id", "=", session.id)]
+        )
+        self.assertIn(
+            ("resumed", self.cashier), [(e.event, e.user_id) for e in journal]
+        )
+
     def test_dashboard_shows_view_only_and_foreign_registers(self):
         self.restrict(
             self.cashier,

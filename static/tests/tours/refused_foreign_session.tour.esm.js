@@ -5,24 +5,10 @@
  * dashboard. */
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
-import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
-import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
-import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
 import * as Restriction from "@pos_session_restriction/../tests/tours/utils/restriction_util.esm";
 import * as RestrictionPopup from "@pos_session_restriction/../tests/tours/utils/restriction_popup_util.esm";
 import {registry} from "@web/core/registry";
-
-function sellCroissant() {
-    return [
-        ProductScreen.clickDisplayedProduct("Croissant", true),
-        ProductScreen.clickPayButton(),
-        PaymentScreen.clickPaymentMethod("Bank"),
-        PaymentScreen.clickValidate(),
-        ReceiptScreen.isShown(),
-        ReceiptScreen.clickNextOrder(),
-        Chrome.isSynced(),
-    ].flat();
-}
+import {sellCroissant} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
 
 const FOREIGN_MESSAGE =
     "was opened by Colin Colleague; you are not allowed to continue or close it.";

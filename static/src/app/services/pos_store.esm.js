@@ -33,6 +33,7 @@ patch(PosStore.prototype, {
                     ? _t("This register is not available to you")
                     : _t("Not Allowed"),
                 message: error.data.message,
+                note: this.restrictionNote(error),
                 canLeave,
                 canStay,
                 stayLabel: canLeave ? _t("Keep selling") : _t("Ok"),
@@ -40,6 +41,23 @@ patch(PosStore.prototype, {
             {onClose: () => (this.restrictionPopupShown = false)}
         );
         return true;
+    },
+    /**
+     * What the cashier should know besides the server's message: a refused
+     * sale stays in this register, unsent, until the session is dealt with.
+     *
+     * @param {RPCError} error
+     * @returns {String}
+     */
+    restrictionNote(error) {
+        const {action, session_user} = error.data.context || {};
+        if (action !== "sell") {
+            return "";
+        }
+        return _t(
+            "The orders that could not be sent stay in this register. %(user)s, who opened the session, or a manager can close it.",
+            {user: session_user}
+        );
     },
     /**
      * Leave a register the cashier may no longer use, for the dashboard.

@@ -21,6 +21,7 @@ export class RestrictionPopup extends Component {
     static props = {
         title: String,
         message: String,
+        note: {type: String, optional: true},
         canLeave: Boolean,
         canStay: Boolean,
         stayLabel: String,

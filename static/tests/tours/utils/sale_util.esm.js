@@ -1,0 +1,18 @@
+/* Steps that sell at the register, for the addon's tours inside the POS app. */
+import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
+import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
+
+/** Sell a croissant paid by bank, and wait until the order reached the server. */
+export function sellCroissant() {
+    return [
+        ProductScreen.clickDisplayedProduct("Croissant", true),
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Bank"),
+        PaymentScreen.clickValidate(),
+        ReceiptScreen.isShown(),
+        ReceiptScreen.clickNextOrder(),
+        Chrome.isSynced(),
+    ].flat();
+}
