@@ -36,6 +36,9 @@
         "web.assets_tests": [
             "pos_session_restriction/static/tests/tours/**/*",
         ],
+        "web.assets_unit_tests": [
+            "pos_session_restriction/static/tests/unit/**/*",
+        ],
     },
     "images": [
         "static/description/icon.png",
