@@ -16,10 +16,13 @@ class PosSession(models.Model):
     _user_id_not_closed_idx = models.Index("(user_id) WHERE state != 'closed'")
 
     pos_event_count = fields.Integer(
-        compute="_compute_pos_event_count", groups="point_of_sale.group_pos_manager"
+        string="Journal Entries",
+        compute="_compute_pos_event_count",
+        groups="point_of_sale.group_pos_manager",
     )
 
     pos_worked_in = fields.Boolean(
+        string="Worked In",
         compute="_compute_pos_worked_in",
         help="Technical field: whether the current user opened, resumed or "
         "received this session, as its journal says.",
