@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/pos_session_restriction_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/pos_restriction_log_views.xml",
         "views/pos_session_event_views.xml",
         "views/pos_session_views.xml",
