@@ -42,6 +42,7 @@
         "static/description/icon.png",
         "static/description/dashboard_view_only.png",
         "static/description/users_form.png",
+        "static/description/supervision_board.png",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
