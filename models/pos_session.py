@@ -203,6 +203,7 @@ class PosSession(models.Model):
 
     def write(self, vals):
         self._check_pos_rescue_flag(vals)
+        self._check_pos_abandoned_flag(vals)
         if GUARDED_SESSION_FIELDS & vals.keys():
             self._check_pos_restriction("operate")
             if {"user_id", "config_id"} & vals.keys():
@@ -372,6 +373,20 @@ class PosSession(models.Model):
                 self.env._(
                     "Only Point of Sale administrators may mark a session as a "
                     "recovery session."
+                )
+            )
+
+    def _check_pos_abandoned_flag(self, vals):
+        """The scheduled action flags sessions abandoned; cashiers may not
+        clear the flag of a session they left."""
+        user = self.env.user
+        if "pos_abandoned" in vals and not (
+            user._is_superuser() or user.has_group("point_of_sale.group_pos_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Point of Sale administrators may flag a session abandoned "
+                    "or clear the flag."
                 )
             )
 

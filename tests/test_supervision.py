@@ -209,6 +209,10 @@ class TestSupervisionBoard(SupervisionCase):
                 session = self.open_session(self.clothes, user)
                 with self.assertRaises(AccessError):
                     session.with_user(user).read(["pos_last_activity"])
+                for value in (True, False):
+                    with self.assertRaisesRegex(AccessError, "flag a session"):
+                        session.with_user(user).sudo().write({"pos_abandoned": value})
+                self.assertFalse(session.pos_abandoned)
                 session.with_user(user).delete_opening_control_session()
         action = self.env.ref("pos_session_restriction.action_pos_session_supervision")
         self.assertEqual(
