@@ -1,4 +1,5 @@
 from .models.pos_restriction_log import RETENTION_PARAM
+from .models.pos_session import ABANDONED_AFTER_PARAM
 from .models.res_users import ENABLED_PARAM
 
 
@@ -9,5 +10,5 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     env["ir.config_parameter"].search(
-        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM])]
+        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM, ABANDONED_AFTER_PARAM])]
     ).unlink()
