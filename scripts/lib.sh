@@ -387,13 +387,3 @@ EOF
     fi
     return 0
 }
-
-# Prints a TCP port that is free on 127.0.0.1 right now.
-psr_free_port() {
-    "${ODOO_PYTHON:-python3}" -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
