@@ -134,7 +134,9 @@ psr_addons_path() {
     local links
     links=$PSR_CACHE/addons/$(realpath "$PSR_ADDON_DIR" | md5sum | cut -c1-12)
     mkdir -p "$links"
-    ln -sfn "$PSR_ADDON_DIR" "$links/$PSR_MODULE"
+    # Replaced only when it points elsewhere: another run of this checkout may be loading it.
+    [[ $(readlink "$links/$PSR_MODULE" 2> /dev/null) == "$PSR_ADDON_DIR" ]] \
+        || ln -sfn "$PSR_ADDON_DIR" "$links/$PSR_MODULE"
 
     local odoo_dirs
     # Run from / so that nothing in the current folder shadows the odoo package.
