@@ -321,8 +321,11 @@ class ResUsers(models.Model):
                 ),
                 rule="foreign_session",
             )
-        # Before the one-session check, which locks: it costs no query.
-        refusal = self._pos_hours_refusal()
+        # Opening a register, or taking a session over, is bound by the user's
+        # working hours; handing a session over to someone else is not. Before
+        # the one-session check, which locks: it costs no query.
+        if session is None or session_user == self:
+            refusal = self._pos_hours_refusal()
         if not refusal and settings.single_session:
             refusal = self._pos_single_session_refusal(config, session)
         return refusal

@@ -212,6 +212,16 @@ class TestShiftHours(HoursCase):
             with self.assertRefused(outside("Thursday 09:00")):
                 self.bakery.with_user(self.cashier).open_ui()
 
+    def test_handing_session_over_after_hours_is_allowed_taking_one_is_not(self):
+        with at("15:00"):
+            session = self.start_session(self.bakery, self.cashier)
+        with at("16:30"):  # 17:30 in Brussels, 11:30 in New York
+            session.with_user(self.cashier).write({"user_id": self.colleague.id})
+            self.assertEqual(session.user_id, self.colleague)
+            with self.assertRefused(outside("Thursday 09:00")):
+                session.with_user(self.cashier).write({"user_id": self.cashier.id})
+        self.assertEqual(session.user_id, self.colleague)
+
     def test_session_open_across_end_of_shift_is_never_cut(self):
         with at("15:00"):  # 16:00 in Brussels
             session = self.start_session(self.bakery, self.cashier)
