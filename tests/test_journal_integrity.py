@@ -17,6 +17,9 @@ class JournalChainCase(JournalCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Journal = cls.env["pos.session.event"].sudo()
+        # Start from an empty journal, whatever the database holds (rolled back
+        # with the test's transaction).
+        cls.env.cr.execute("DELETE FROM pos_session_event")
         session = cls.open_session(cls.bakery, cls.cashier)
         cls.bakery.with_user(cls.colleague).open_ui()
         session.with_user(cls.cashier).set_opening_control(0, "")
