@@ -286,6 +286,18 @@ class TestShiftHours(HoursCase):
             ):
                 self.bakery.with_user(self.cashier).open_ui()
 
+    def test_schedule_is_set_on_the_user_restriction_page(self):
+        form = self.env.ref("base.view_users_form")
+        users = self.env["res.users"].with_user(self.manager)
+        arch = users.get_views([(form.id, "form")])["views"]["form"]["arch"]
+        page = arch[arch.index('name="pos_session_restrictions"') :]
+        self.assertIn('name="pos_resource_calendar_id"', page)
+        settings = self.env.ref("point_of_sale.res_config_settings_view_form")
+        arch = self.env["res.config.settings"].get_views([(settings.id, "form")])[
+            "views"
+        ]["form"]["arch"]
+        self.assertIn('name="pos_restriction_hours_grace_minutes"', arch)
+
 
 @tagged("post_install", "-at_install")
 class TestShiftHoursDashboard(HoursCase):
