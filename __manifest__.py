@@ -46,6 +46,7 @@
         "static/description/dashboard_view_only.png",
         "static/description/users_form.png",
         "static/description/supervision_board.png",
+        "static/description/outside_hours.png",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -1,6 +1,8 @@
 from .models.pos_restriction_log import RETENTION_PARAM
 from .models.pos_session import ABANDONED_AFTER_PARAM
-from .models.res_users import ENABLED_PARAM
+from .models.res_users import ENABLED_PARAM, HOURS_GRACE_PARAM
+
+PARAMS = [ENABLED_PARAM, RETENTION_PARAM, ABANDONED_AFTER_PARAM, HOURS_GRACE_PARAM]
 
 
 def post_init_hook(env):
@@ -9,6 +11,4 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    env["ir.config_parameter"].search(
-        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM, ABANDONED_AFTER_PARAM])]
-    ).unlink()
+    env["ir.config_parameter"].search([("key", "in", PARAMS)]).unlink()

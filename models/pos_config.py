@@ -35,6 +35,7 @@ class PosConfig(models.Model):
             ("not_visible", "Not visible"),
             ("not_operable", "View only"),
             ("foreign_session", "Opened by another user"),
+            ("outside_hours", "Outside working hours"),
         ],
         compute="_compute_pos_restriction_rule",
         help="The restriction that stops the current user from opening, "
@@ -46,17 +47,37 @@ class PosConfig(models.Model):
         help="The open session of this Point of Sale has been idle longer than "
         "the Point of Sale settings allow.",
     )
+    pos_restriction_hours_from = fields.Char(
+        string="Opens From",
+        compute="_compute_pos_restriction_rule",
+        help="When the current user, outside their working hours, may next open "
+        "a Point of Sale.",
+    )
 
     @api.depends_context("uid")
     @api.depends("session_ids.state", "session_ids.user_id")
     def _compute_pos_restriction_rule(self):
         user = self.env.user
+        outside_hours = user._pos_outside_hours()
+        hours_from = (
+            outside_hours
+            and outside_hours.next_start
+            and user._pos_hours_label(outside_hours.next_start)
+        )
         for config in self:
-            if config.current_session_id:
-                rule = user._pos_session_rule(config.current_session_id)
+            session = config.current_session_id
+            if session:
+                rule = user._pos_session_rule(session)
             else:
                 rule = user._pos_config_rule(config)
+            # Outside their hours, a user may still close a session in closing
+            # control, not open, start or continue one.
+            if not rule and outside_hours and session.state != "closing_control":
+                rule = "outside_hours"
             config.pos_restriction_rule = rule
+            config.pos_restriction_hours_from = (
+                rule == "outside_hours" and hours_from or False
+            )
 
     @api.depends("session_ids.state", "session_ids.pos_abandoned")
     def _compute_pos_session_abandoned(self):

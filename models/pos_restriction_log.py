@@ -47,6 +47,7 @@ class PosRestrictionLog(models.Model):
             ("not_operable", "Not operable"),
             ("foreign_session", "Opened by another user"),
             ("single_session", "One open session"),
+            ("outside_hours", "Outside working hours"),
         ],
         required=True,
         readonly=True,

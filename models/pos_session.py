@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 # Writing these moves a session between states, registers or cashiers.
 GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
@@ -33,6 +33,11 @@ class PosSession(models.Model):
     pos_event_count = fields.Integer(
         string="Journal Entries",
         compute="_compute_pos_event_count",
+        groups="point_of_sale.group_pos_manager",
+    )
+    pos_refusal_count = fields.Integer(
+        string="Refusals",
+        compute="_compute_pos_refusal_count",
         groups="point_of_sale.group_pos_manager",
     )
 
@@ -86,6 +91,15 @@ class PosSession(models.Model):
         )
         for session in self:
             session.pos_event_count = counts.get(session, 0)
+
+    def _compute_pos_refusal_count(self):
+        counts = dict(
+            self.env["pos.restriction.log"]._read_group(
+                [("session_id", "in", self.ids)], ["session_id"], ["attempt_count:sum"]
+            )
+        )
+        for session in self:
+            session.pos_refusal_count = counts.get(session, 0)
 
     @api.depends_context("uid")
     def _compute_pos_worked_in(self):
@@ -256,6 +270,16 @@ class PosSession(models.Model):
             return {**action, "target": "main"}
         return True
 
+    def action_view_restriction_log(self):
+        """The refusals met on this session, beside its journal."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "pos_session_restriction.action_pos_restriction_log"
+        )
+        action["domain"] = [("session_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def action_pos_session_open(self):
         self._check_pos_restriction("start")
         return super().action_pos_session_open()
@@ -299,13 +323,26 @@ class PosSession(models.Model):
         others._check_pos_restriction("close")
         return super().delete_opening_control_session()
 
-    def try_cash_in_out(self, *args, **kwargs):
+    def try_cash_in_out(self, _type, amount, reason, *args, **kwargs):
         self.env.user._check_pos_selling(self)
-        return super().try_cash_in_out(*args, **kwargs)
+        res = super().try_cash_in_out(_type, amount, reason, *args, **kwargs)
+        # Core moves cash in the sessions that have a cash journal only.
+        for session in self.filtered("cash_journal_id"):
+            self.env["pos.session.event"]._record(
+                "cash_in" if _type == "in" else "cash_out",
+                session,
+                note=session._pos_cash_move_note(amount, reason),
+            )
+        return res
 
-    def delete_cash_in_out(self, *args, **kwargs):
+    def delete_cash_in_out(self, absl_id, *args, **kwargs):
         self.env.user._check_pos_selling(self)
-        return super().delete_cash_in_out(*args, **kwargs)
+        # sudo: the line is read before core checks that it is this session's
+        line = self.env["account.bank.statement.line"].sudo().browse(absl_id).exists()
+        note = line and self._pos_cash_move_note(line.amount, line.payment_ref)
+        res = super().delete_cash_in_out(absl_id, *args, **kwargs)
+        self.env["pos.session.event"]._record("cash_deleted", self, note=note)
+        return res
 
     @api.model
     def _pos_flag_abandoned_sessions(self, batch_size=100):
@@ -400,6 +437,15 @@ class PosSession(models.Model):
         rival's new session, and only the /pos/ui route locks the register."""
         self.env.cr.execute(
             "UPDATE pos_config SET write_date = write_date WHERE id = %s", [config_id]
+        )
+
+    def _pos_cash_move_note(self, amount, reason):
+        """How the journal describes a cash move of ``amount`` for ``reason``."""
+        self.ensure_one()
+        return self.env._(
+            "%(amount)s: %(reason)s",
+            amount=format_amount(self.env, amount, self.currency_id),
+            reason=reason or "",
         )
 
     def _pos_restriction_label(self):

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 from .pos_session import ABANDONED_AFTER_PARAM, DEFAULT_ABANDONED_AFTER_HOURS
-from .res_users import ENABLED_PARAM
+from .res_users import DEFAULT_HOURS_GRACE_MINUTES, ENABLED_PARAM, HOURS_GRACE_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -31,6 +31,13 @@ class ResConfigSettings(models.TransientModel):
         "is flagged abandoned, and a POS administrator is asked to close it; one "
         "never started and without orders is discarded.",
     )
+    pos_restriction_hours_grace_minutes = fields.Integer(
+        string="Grace Period Around Working Hours (Minutes)",
+        config_parameter=HOURS_GRACE_PARAM,
+        default=DEFAULT_HOURS_GRACE_MINUTES,
+        help="Users with working hours may open or continue a Point of Sale this "
+        "many minutes before their hours start and after they end.",
+    )
 
     @api.constrains("pos_restriction_log_retention_days")
     def _check_pos_restriction_log_retention_days(self):
@@ -44,6 +51,13 @@ class ResConfigSettings(models.TransientModel):
         if any(s.pos_abandoned_after_hours < 1 for s in self):
             raise ValidationError(
                 self.env._("Flag sessions idle for at least one hour.")
+            )
+
+    @api.constrains("pos_restriction_hours_grace_minutes")
+    def _check_pos_restriction_hours_grace_minutes(self):
+        if any(s.pos_restriction_hours_grace_minutes < 0 for s in self):
+            raise ValidationError(
+                self.env._("The grace period around working hours cannot be negative.")
             )
 
     def set_values(self):

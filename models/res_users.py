@@ -1,22 +1,44 @@
 from collections import namedtuple
+from datetime import timedelta
+
+from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import str2bool
+from odoo.tools import format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
 from .pos_session_event import WORKED_IN_EVENTS
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
+HOURS_GRACE_PARAM = "pos_session_restriction.hours_grace_minutes"
+DEFAULT_HOURS_GRACE_MINUTES = 0
+# How far ahead a refusal outside working hours looks for the next start of work.
+HOURS_LOOKAHEAD = timedelta(days=7)
+# The actions a working schedule bounds: opening a register, starting the
+# session just opened, and coming back into one (DESIGN §8). Selling and
+# closing never are: a session already open is never cut.
+HOURS_BOUND_ACTIONS = {"open", "start", "resume"}
 PosRestrictionSettings = namedtuple(
     "PosRestrictionSettings",
-    ["view_config_ids", "access_config_ids", "lock_foreign", "single_session"],
+    [
+        "view_config_ids",
+        "access_config_ids",
+        "lock_foreign",
+        "single_session",
+        "calendar_id",
+        "tz",
+    ],
 )
+# The next start of work of a user outside their hours: an aware datetime in
+# their time zone, or None when their schedule has none within HOURS_LOOKAHEAD.
+OutsideHours = namedtuple("OutsideHours", ["next_start"])
 RESTRICTION_FIELDS = {
     "pos_view_config_ids",
     "pos_access_config_ids",
     "pos_lock_foreign_sessions",
     "pos_single_session",
+    "pos_resource_calendar_id",
 }
 
 
@@ -55,6 +77,17 @@ class ResUsers(models.Model):
         groups="point_of_sale.group_pos_manager",
         help="The user may not open a Point of Sale while a session they opened "
         "is still open on another one.",
+    )
+    pos_resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        groups="point_of_sale.group_pos_manager",
+        help="The user may open or continue a Point of Sale only within these "
+        "hours, in their time zone (the schedule's when they have none), give or "
+        "take the grace period of the Point of Sale settings. Public holidays of "
+        "the schedule count as closed. A session already open is never cut: its "
+        "orders keep syncing and it may still be closed. Leave empty for no "
+        "limit.",
     )
     pos_refusal_count = fields.Integer(
         compute="_compute_pos_refusal_count",
@@ -158,6 +191,9 @@ class ResUsers(models.Model):
             frozenset(user.pos_access_config_ids.ids),
             user.pos_lock_foreign_sessions,
             user.pos_single_session,
+            user.pos_resource_calendar_id.id,
+            # Core clears the registry caches when a user's time zone changes.
+            user.tz,
         )
 
     def _check_pos_config_access(self, config, action):
@@ -168,6 +204,8 @@ class ResUsers(models.Model):
         """Raise unless this user may ``action`` (resume, start, close, ...)
         ``session``."""
         refusal = self._pos_session_refusal(session)
+        if not refusal and action in HOURS_BOUND_ACTIONS:
+            refusal = self._pos_hours_refusal()
         self._pos_refuse(refusal, action, session.config_id, session)
 
     def _check_pos_session_opening(self, config, session_user, action, session=None):
@@ -283,9 +321,34 @@ class ResUsers(models.Model):
                 ),
                 rule="foreign_session",
             )
-        if settings.single_session:
-            return self._pos_single_session_refusal(config, session)
-        return None
+        # Opening a register, or taking a session over, is bound by the user's
+        # working hours; handing a session over to someone else is not. Before
+        # the one-session check, which locks: it costs no query.
+        if session is None or session_user == self:
+            refusal = self._pos_hours_refusal()
+        if not refusal and settings.single_session:
+            refusal = self._pos_single_session_refusal(config, session)
+        return refusal
+
+    def _pos_hours_refusal(self):
+        """The refusal this user meets when opening, starting or resuming a
+        register outside their working hours, if any."""
+        outside = self._pos_outside_hours()
+        if not outside:
+            return None
+        if outside.next_start:
+            message = self.env._(
+                "Outside your hours: you may open a register from %(time)s. Ask "
+                "your manager if you need to work outside your working hours.",
+                time=self._pos_hours_label(outside.next_start),
+            )
+        else:
+            message = self.env._(
+                "Outside your hours: your working hours leave no time to open a "
+                "register in the coming week. Ask your manager if you need to "
+                "work outside them."
+            )
+        return PosSessionRestrictionError(message, rule="outside_hours")
 
     def _pos_single_session_refusal(self, config, session=None):
         self._pos_lock_session_opening()
@@ -314,6 +377,61 @@ class ResUsers(models.Model):
                 pos=other_session.config_id.name,
             ),
             rule="single_session",
+        )
+
+    def _pos_outside_hours(self):
+        """Whether this user's working hours keep them from opening, starting
+        or resuming a register now: None when they do not, else an
+        ``OutsideHours`` that says when they next may.
+
+        The schedule's work intervals come from ``resource.calendar`` (cached
+        per schedule, time zone and day), so that the check costs no query: the
+        user's schedule and time zone are among their cached settings, the
+        grace period a cached system parameter.
+        """
+        self.ensure_one()
+        if not self._pos_restriction_applies():
+            return None
+        settings = self._pos_restriction_settings()
+        if not settings.calendar_id:
+            return None
+        now = fields.Datetime.now()
+        # sudo: the schedule is the administrator's setting, not the cashier's
+        calendar = self.env["resource.calendar"].sudo().browse(settings.calendar_id)
+        tz, intervals = calendar._pos_work_intervals(settings.tz, now.date())
+        if intervals is None:
+            return None
+        grace = timedelta(minutes=self._pos_hours_grace_minutes())
+        if any(start - grace <= now < stop + grace for start, stop in intervals):
+            return None
+        next_start = min(
+            (start - grace for start, _stop in intervals if start - grace > now),
+            default=None,
+        )
+        if next_start and next_start - now <= HOURS_LOOKAHEAD:
+            return OutsideHours(utc.localize(next_start).astimezone(timezone(tz)))
+        return OutsideHours(None)
+
+    @api.model
+    def _pos_hours_grace_minutes(self):
+        """The grace period around working hours, in minutes, from Settings."""
+        # sudo: cashiers cannot read system parameters
+        value = self.env["ir.config_parameter"].sudo().get_param(HOURS_GRACE_PARAM)
+        try:
+            return max(int(value or DEFAULT_HOURS_GRACE_MINUTES), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_HOURS_GRACE_MINUTES
+
+    def _pos_hours_label(self, moment):
+        """When ``moment`` (aware, in this user's time zone) is, as a refusal
+        says it: "14:00" today, "Monday 09:00" on another day."""
+        zone = moment.tzinfo.zone
+        today = utc.localize(fields.Datetime.now()).astimezone(timezone(zone)).date()
+        return format_datetime(
+            self.env,
+            moment.astimezone(utc).replace(tzinfo=None),
+            tz=zone,
+            dt_format="HH:mm" if moment.date() == today else "EEEE HH:mm",
         )
 
     def _pos_lock_session_opening(self):

@@ -30,9 +30,16 @@ typed ``/pos/ui/<id>``:
    refusal, core's "Another session is already opened" or core's redirection
    to the dashboard.
 
+3. 20 cashiers open 20 registers at once, then discard their sessions at
+   once: 40 journal entries written by simultaneous transactions, each
+   sealed once its transaction commits.
+
 Never an HTTP 500 or an internal error. Every refusal of the one-session
 cashier must reach the restriction log, written after the refused request's
-rollback. With ``--server-log``, the server's log may hold no error but the
+rollback. At the end, the session journal must be one unbroken chain: every
+entry sealed, numbered 1 to N without a gap or a repeat, each chained to the
+one before it, and the journal's own integrity check must say it is intact.
+With ``--server-log``, the server's log may hold no error but the
 serialization failures and lock timeouts Odoo retries. Prints the counts of
 each round; exits 1 on any violation, 2 when the check cannot run.
 """
@@ -241,6 +248,7 @@ class ConcurrencyCheck:
         self.violations = []
         self.refusals_of_single_user = 0
         self.opens = 0
+        self.journal_writes = 0
 
     def client(self):
         return Client(self.args.url, self.args.db, self.args)
@@ -383,6 +391,103 @@ class ConcurrencyCheck:
         if self.open_sessions([]):
             raise CheckError("sessions left over after clean-up")
 
+    def journal_scenario(self, label):
+        """Each cashier opens a register of their own, all at once, then each
+        discards their session, all at once: simultaneous journal entries."""
+        size = len(self.registers)
+        pairs = list(zip(self.cashier_clients, self.registers, strict=True))
+        outcomes = self.fire(pairs, "rpc")
+        opened = sum(
+            self.classify(outcome, FOREIGN_MESSAGE) == "opened" for outcome in outcomes
+        )
+        sessions = self.open_sessions([("config_id", "in", self.registers)])
+        by_user = {session["user_id"][0]: session["id"] for session in sessions}
+        barrier = threading.Barrier(len(pairs))
+
+        def discard(client):
+            barrier.wait(timeout=BARRIER_TIMEOUT)
+            start = time.monotonic()
+            client.call(
+                "pos.session", "delete_opening_control_session", [[by_user[client.uid]]]
+            )
+            return time.monotonic() - start
+
+        elapsed = in_parallel(
+            discard,
+            self.cashier_clients,
+            BARRIER_TIMEOUT + self.args.admin_timeout + 10,
+            f"{len(self.cashier_clients)} simultaneous discards",
+        )
+        slowest = max(max(outcome["elapsed"] for outcome in outcomes), *elapsed)
+        print(
+            f"  {label}: {opened} of {size} cashiers opened a register at once, "
+            f"{len(elapsed)} discarded it at once; slowest {slowest:.1f}s",
+            flush=True,
+        )
+        problems = []
+        if opened != size or len(by_user) != size:
+            problems.append(
+                f"{opened} registers opened, {len(by_user)} sessions, instead of {size}"
+            )
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"{label}: {problem}" for problem in problems]
+        self.journal_writes += 2 * size
+        if self.open_sessions([]):
+            raise CheckError("sessions left over after the journal scenario")
+
+    def check_journal(self):
+        """The journal is one chain: every entry sealed before its request
+        answered, numbered without gaps, each chained to the one before; and
+        the integrity check says so."""
+        entries = self.admin.call(
+            "pos.session.event",
+            "search_read",
+            [[], ["chain_sequence", "previous_hash", "hash", "company_id", "event"]],
+            order="id",
+        )
+        problems = []
+        unsealed = [entry for entry in entries if not entry["chain_sequence"]]
+        if unsealed:
+            problems.append(f"{len(unsealed)} entries not sealed")
+        chain = sorted(
+            (entry for entry in entries if entry["chain_sequence"]),
+            key=lambda entry: entry["chain_sequence"],
+        )
+        numbers = [entry["chain_sequence"] for entry in chain]
+        if numbers != list(range(1, len(chain) + 1)):
+            problems.append(f"chain numbers are not 1 to {len(chain)}: {numbers[:50]}")
+        previous_hash = ""
+        for entry in chain:
+            if (entry["previous_hash"] or "") != previous_hash:
+                problems.append(
+                    f"entry {entry['chain_sequence']} does not follow the one before"
+                )
+                break
+            previous_hash = entry["hash"]
+        # Entries sealed out of the order of their ids: transactions committed
+        # in another order than they started.
+        out_of_order = sum(
+            later["id"] < earlier["id"]
+            for earlier, later in zip(chain, chain[1:], strict=False)
+        )
+        action = self.admin.call(
+            "pos.session.event", "action_check_journal_integrity", [[]]
+        )
+        verdict = action["params"]["message"]
+        if action["params"]["type"] != "success" or "is intact since" not in verdict:
+            problems.append(f"the integrity check says: {verdict}")
+        print(
+            f"journal: {len(entries)} entries ({self.journal_writes} written by "
+            f"simultaneous transactions), {len(entries) - len(unsealed)} sealed, "
+            f"{out_of_order} sealed out of id order; the integrity check says: "
+            f"{verdict}",
+            flush=True,
+        )
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"journal: {problem}" for problem in problems]
+
     def run_round(self, number):
         print(f"round {number}/{self.args.rounds}", flush=True)
         size = len(self.registers)
@@ -415,6 +520,8 @@ class ConcurrencyCheck:
             )
             self.clean_up()
             self.opens += 2 * size
+        self.journal_scenario(f"{'journal':>12}: {size} cashiers, {size} registers")
+        self.opens += size
 
     def check_log(self):
         """Refusals are logged once the refused request is rolled back,
@@ -489,6 +596,7 @@ class ConcurrencyCheck:
         self.setup()
         for number in range(1, self.args.rounds + 1):
             self.run_round(number)
+        self.check_journal()
         if self.args.server_log:
             self.scan_server_log()
         duration = time.monotonic() - start
@@ -503,7 +611,8 @@ class ConcurrencyCheck:
         print(
             f"concurrency-check: passed, {self.args.rounds} rounds, {self.opens} "
             "simultaneous opens by RPC and URL: exactly 1 session each time, every "
-            f"other request refused cleanly, every refusal logged ({duration:.0f}s)",
+            f"other request refused cleanly, every refusal logged, the session "
+            f"journal one unbroken chain ({duration:.0f}s)",
             flush=True,
         )
         return 0

@@ -12,3 +12,5 @@ from . import test_journal
 from . import test_js
 from . import test_supervision
 from . import test_supervision_performance
+from . import test_hours
+from . import test_journal_integrity

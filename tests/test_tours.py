@@ -7,7 +7,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .common import PosRestrictionCommon
@@ -285,3 +285,36 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
             .search([("session_id", "=", abandoned.id)], limit=1)
         )
         self.assertEqual((last.event, last.user_id), ("closed_remotely", self.manager))
+
+    def test_cashier_outside_hours_sees_when_and_is_refused(self):
+        schedule = self.env["resource.calendar"].create(
+            {
+                "name": "Afternoons",
+                "tz": "Europe/Brussels",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 14,
+                            "hour_to": 22,
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        self.cashier.write(
+            {"tz": "Europe/Brussels", "pos_resource_calendar_id": schedule.id}
+        )
+        # Wednesday 15 January 2025, 13:00 in Brussels.
+        with freeze_time("2025-01-15 12:00:00", tick=True):
+            self.start_restriction_tour(DASHBOARD_URL, "outside_hours")
+        self.assertFalse(self.sessions())
+        # sudo: the test reads the log whoever runs it
+        refusal = self.env["pos.restriction.log"].sudo().search([])
+        self.assertEqual(
+            refusal.mapped(lambda entry: (entry.rule, entry.channel)),
+            [("outside_hours", "url")],
+        )

@@ -71,3 +71,38 @@ test("a sale refused at payment keeps the order, unpaid, in the register", async
     // Core's generic alert is not shown besides.
     expect(".modal-title:contains(Not Allowed)").toHaveCount(0);
 });
+
+const OUTSIDE_HOURS_MESSAGE =
+    "Outside your hours: you may open a register from 14:00. Ask your manager if you need to work outside your working hours.";
+
+function outsideHours() {
+    return makeServerError({
+        errorName: POS_RESTRICTION_ERROR,
+        message: OUTSIDE_HOURS_MESSAGE,
+        context: {rule: "outside_hours", action: "start"},
+    });
+}
+
+test("outside working hours, a session not started can only be left", async () => {
+    const store = await setupPosEnv();
+    await mountWithCleanup(MainComponentsContainer);
+    store.session.state = "opening_control";
+    store.showRestrictionPopup(outsideHours());
+    await animationFrame();
+    expect(".o_pos_restriction_popup .modal-title").toHaveText(
+        "This register is not available to you"
+    );
+    expect(".o_pos_restriction_message").toHaveText(OUTSIDE_HOURS_MESSAGE);
+    expect(".o_pos_restriction_back").toHaveCount(1);
+    expect(".o_pos_restriction_stay").toHaveCount(0);
+});
+
+test("outside working hours, an opened session may keep selling", async () => {
+    const store = await setupPosEnv();
+    await mountWithCleanup(MainComponentsContainer);
+    store.session.state = "opened";
+    store.showRestrictionPopup(outsideHours());
+    await animationFrame();
+    expect(".o_pos_restriction_back").toHaveCount(1);
+    expect(".o_pos_restriction_stay").toHaveText("Keep selling");
+});
