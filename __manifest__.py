@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "views/pos_restriction_log_views.xml",
         "views/pos_session_event_views.xml",
+        "views/pos_approval_grant_views.xml",
         "views/pos_session_views.xml",
         "views/res_users_views.xml",
         "views/pos_config_views.xml",

@@ -11,3 +11,5 @@ def uninstall_hook(env):
     env["ir.config_parameter"].search(
         [("key", "in", [ENABLED_PARAM, RETENTION_PARAM])]
     ).unlink()
+    # The PIN hashes live in a column no field maps (see res.users).
+    env.cr.execute("ALTER TABLE res_users DROP COLUMN IF EXISTS pos_approval_pin_hash")
