@@ -45,6 +45,8 @@
         "static/description/icon.png",
         "static/description/dashboard_view_only.png",
         "static/description/users_form.png",
+        "static/description/approval_keypad.png",
+        "static/description/hand_over_dialog.png",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

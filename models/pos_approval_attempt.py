@@ -96,7 +96,7 @@ class PosApprovalAttempt(models.Model):
         if (user_until and user_until > now) or (
             approver_until and approver_until > now
         ):
-            self._pos_end_attempt(attempt_id, vals, "locked")
+            self._pos_end_attempt_after_request(attempt_id, vals, "locked")
             refuse(
                 self._pos_locked_refusal(approver, now, approver_until, user_until),
                 action,
@@ -126,14 +126,16 @@ class PosApprovalAttempt(models.Model):
         """Record the attempt as being checked, commit, then read in a fresh
         snapshot the wrong PINs typed for the same approver or from the same
         user lately, as ``(date, approver id, user id)``."""
-        with self.env.registry.cursor() as cr:
-            # superuser: nobody else writes the attempts
+        registry = self.env.registry
+        # superuser: nobody else writes the attempts
+        with registry.cursor() as cr:
             attempts = api.Environment(cr, SUPERUSER_ID, {})[self._name]
-            attempt = attempts.create({**vals, "result": "pending"})
-            cr.commit()
+            attempt_id = attempts.create({**vals, "result": "pending"}).id
+        with registry.cursor() as cr:
+            attempts = api.Environment(cr, SUPERUSER_ID, {})[self._name]
             rows = attempts.search_fetch(
                 [
-                    ("id", "!=", attempt.id),
+                    ("id", "!=", attempt_id),
                     ("result", "in", FAILED_RESULTS),
                     ("date", ">", vals["date"] - LOCK_WINDOW - LOCK_DURATION),
                     "|",
@@ -143,7 +145,7 @@ class PosApprovalAttempt(models.Model):
                 ["date", "approver_id", "user_id"],
             )
             failures = [(r.date, r.approver_id.id, r.user_id.id) for r in rows]
-            return attempt.id, failures
+        return attempt_id, failures
 
     @api.model
     def _pos_end_attempt(self, attempt_id, vals, result):

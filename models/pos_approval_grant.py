@@ -47,7 +47,11 @@ class PosApprovalGrant(models.Model):
         ondelete="cascade",
     )
     approver_id = fields.Many2one(
-        "res.users", string="Approved By", required=True, readonly=True, ondelete="cascade"
+        "res.users",
+        string="Approved By",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
     )
     config_id = fields.Many2one(
         "pos.config",
@@ -73,7 +77,9 @@ class PosApprovalGrant(models.Model):
         required=True,
         readonly=True,
     )
-    expiration_date = fields.Datetime(string="Valid Until", required=True, readonly=True)
+    expiration_date = fields.Datetime(
+        string="Valid Until", required=True, readonly=True
+    )
     used_date = fields.Datetime(string="Used On", readonly=True)
     done_date = fields.Datetime(string="Done On", readonly=True)
 
@@ -120,7 +126,14 @@ class PosApprovalGrant(models.Model):
         closing until it is closed; a resume only for the POS app's page that
         follows the dashboard's *Continue*, before it expires."""
         session, step = self._pos_step(action, config, session)
-        grant_actions = self._pos_grant_actions(step, session)
+        # The state a step writes is checked as operating the session: an
+        # approval used by this very request covers it, no other.
+        in_request_only = step == "operate" and session
+        grant_actions = (
+            ("open", "resume", "close")
+            if in_request_only
+            else self._pos_grant_actions(step, session)
+        )
         if not grant_actions:
             return False
         used = self.env.cr.postcommit.data.setdefault(USED_IN_TRANSACTION, [])
@@ -129,9 +142,11 @@ class PosApprovalGrant(models.Model):
                 entry["user_id"] == user.id
                 and entry["config_id"] == config.id
                 and entry["action"] in grant_actions
-                and entry["session_id"] in (False, session.id)
+                and entry["session_id"] in (None, False, session.id)
             ):
                 return True
+        if in_request_only:
+            return False
         grant = self._pos_continue(user, config, session, grant_actions) or (
             self._pos_use(user, config, session, grant_actions)
         )

@@ -38,12 +38,35 @@ class _PinHashQueryFilter(logging.Filter):
         return not getattr(self.local, "active", False)
 
 
-_SQL_LOGGER = logging.getLogger("odoo.sql_db")
-_PIN_HASH_FILTER = next(
-    (f for f in _SQL_LOGGER.filters if type(f).__name__ == "_PinHashQueryFilter"),
-    None,
-) or _PinHashQueryFilter()
-_SQL_LOGGER.addFilter(_PIN_HASH_FILTER)
+class _PinCallFilter(logging.Filter):
+    """Keeps PINs out of Odoo's RPC debug log (``odoo.service.model`` prints
+    every call with its arguments): the calls that carry one say so instead."""
+
+    def filter(self, record):
+        args = record.args
+        if (
+            isinstance(args, tuple)
+            and len(args) == 3
+            and ("pin" in str(args[1]) or "pos_approval_pin" in str(args[2]))
+        ):
+            record.args = (args[0], args[1], "<arguments hidden: approval PIN>")
+        return True
+
+
+def _install_log_filter(logger_name, filter_class):
+    """Add one ``filter_class`` to the logger, once however often this module
+    is loaded, and return it."""
+    logger = logging.getLogger(logger_name)
+    for log_filter in list(logger.filters):
+        if type(log_filter).__name__ == filter_class.__name__:
+            logger.removeFilter(log_filter)
+    log_filter = filter_class()
+    logger.addFilter(log_filter)
+    return log_filter
+
+
+_PIN_HASH_FILTER = _install_log_filter("odoo.sql_db", _PinHashQueryFilter)
+_install_log_filter("odoo.service.model", _PinCallFilter)
 
 
 class ResUsers(models.Model):
@@ -90,7 +113,7 @@ class ResUsers(models.Model):
     pos_approval_pin = fields.Char(
         string="Approval PIN",
         compute="_compute_pos_approval_pin",
-        inverse="_set_pos_approval_pin",
+        inverse="_inverse_pos_approval_pin",
         copy=False,
         groups="point_of_sale.group_pos_manager,base.group_erp_manager",
         help="4 to 12 digits a Point of Sale administrator types at a register to "
@@ -119,19 +142,20 @@ class ResUsers(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 "ALTER TABLE res_users ADD COLUMN IF NOT EXISTS %s varchar",
                 SQL.identifier(PIN_HASH_COLUMN),
             )
         )
+        return res
 
     def _compute_pos_approval_pin(self):
         # Write-only, like the password: a PIN is never read back.
         self.pos_approval_pin = False
 
-    def _set_pos_approval_pin(self):
+    def _inverse_pos_approval_pin(self):
         for user in self:
             pin = user.pos_approval_pin
             if not pin:
