@@ -26,6 +26,8 @@ PIN_PATTERN = re.compile(r"[0-9]{4,12}")
 # The column that keeps the hash of each approval PIN. No field maps it: only the
 # SQL of this file reads or writes it, as res.users does with passwords.
 PIN_HASH_COLUMN = "pos_approval_pin_hash"
+# The public methods that take an approval PIN among their arguments.
+PIN_METHODS = frozenset({"pos_request_approval"})
 
 
 class _PinHashQueryFilter(logging.Filter):
@@ -47,7 +49,7 @@ class _PinCallFilter(logging.Filter):
         if (
             isinstance(args, tuple)
             and len(args) == 3
-            and ("pin" in str(args[1]) or "pos_approval_pin" in str(args[2]))
+            and (args[1] in PIN_METHODS or "pos_approval_pin" in str(args[2]))
         ):
             record.args = (args[0], args[1], "<arguments hidden: approval PIN>")
         return True

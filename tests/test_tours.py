@@ -306,6 +306,8 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
 
     def test_owner_hands_register_over_from_pos_hr_login_screen(self):
         self.setup_pos_hr()
+        # pos_hr offers Close Register to employees with advanced rights only.
+        self.bakery.advanced_employee_ids = self.colleague.sudo().employee_id
         session = self.started_session(self.bakery, self.cashier)
         self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over_pos_hr")
         self.assertEqual(session.user_id, self.colleague)

@@ -85,5 +85,5 @@ registry.category("web_tour.tours").add("pos_session_restriction_approval_lockou
                 run: "click",
             },
             Approval.isGone(),
-        ].flat(),
+        ].flat(3),
 });

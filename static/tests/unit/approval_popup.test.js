@@ -6,8 +6,8 @@ import {
     onRpc,
 } from "@web/../tests/web_test_helpers";
 import {MainComponentsContainer} from "@web/core/main_components_container";
-import {click} from "@odoo/hoot-dom";
 import {POS_RESTRICTION_ERROR} from "@pos_session_restriction/core/errors/error_dialogs.esm";
+import {click} from "@odoo/hoot-dom";
 import {definePosModels} from "@point_of_sale/../tests/unit/data/generate_model_definitions";
 import {setupPosEnv} from "@point_of_sale/../tests/unit/utils";
 
