@@ -18,6 +18,12 @@ typed ``/pos/ui/<id>``:
    refusal, core's "Another session is already opened" or core's redirection
    to the dashboard.
 
+Then, once: the one-session cashier, logged in 20 times, sends 20 wrong
+approval PINs for the administrator at once, then more one by one: at most
+five wrong PINs are ever checked, every other attempt is refused as locked,
+and so is the right PIN afterwards (pos_request_approval's brute-force lock,
+counted in the database).
+
 Never an HTTP 500 or an internal error. Every refusal of the one-session
 cashier must reach the restriction log, written after the refused request's
 rollback. With ``--server-log``, the server's log may hold no error but the
@@ -57,6 +63,9 @@ RETRIED = re.compile(
 )
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
 SINGLE_LOGIN = "psr_conc_single"
+# The administrator's approval PIN, and how many wrong ones lock approvals.
+PIN = "97531864"
+LOCK_ATTEMPTS = 5
 CASHIER_LOGIN = "psr_conc_cashier_{:02d}"
 
 
@@ -134,6 +143,28 @@ class Client:
             outcome.update(error=type(error).__name__, message=str(error))
         outcome["elapsed"] = time.monotonic() - start
         return outcome
+
+    def approve(self, register, approver, pin):
+        """Ask ``approver`` to approve a take-over of ``register`` with
+        ``pin``: ``granted``, the rule of the addon's refusal, or ``other``."""
+        try:
+            body = self._post(
+                "/web/dataset/call_kw/pos.config/pos_request_approval",
+                {
+                    "model": "pos.config",
+                    "method": "pos_request_approval",
+                    "args": [[register], "take_over", approver, pin],
+                    "kwargs": {},
+                },
+            )
+        except CheckError as error:
+            return f"other: {error}"
+        if "error" not in body:
+            return "granted"
+        data = body["error"].get("data", {})
+        if data.get("name") == ADDON_ERROR:
+            return data.get("context", {}).get("rule") or "other"
+        return f"other: {data.get('name')}: {data.get('message')}"
 
     def _post(self, path, params):
         try:
@@ -416,6 +447,50 @@ class ConcurrencyCheck:
             self.clean_up()
             self.opens += 2 * size
 
+    def run_pin_round(self):
+        """Brute force on a manager's approval PIN, at once and one by one."""
+        print("approval PINs", flush=True)
+        admin = self.admin
+        admin.call("res.users", "write", [[admin.uid], {"pos_approval_pin": PIN}])
+        admin.call("pos.config", "open_ui", [[self.shared_register]])
+        outcomes = in_parallel(
+            lambda client: client.approve(self.shared_register, admin.uid, "0000"),
+            self.single_clients,
+            self.args.timeout * 2,
+        )
+        burst = Counter(outcomes)
+        checked = burst["wrong_pin"]
+        sequential = []
+        while len(sequential) < LOCK_ATTEMPTS + 1:
+            outcome = self.single_clients[0].approve(
+                self.shared_register, admin.uid, "0000"
+            )
+            sequential.append(outcome)
+            if outcome != "wrong_pin":
+                break
+            checked += 1
+        right_pin = self.single_clients[1].approve(self.shared_register, admin.uid, PIN)
+        print(
+            f"  {len(outcomes)} wrong PINs at once: {burst['wrong_pin']} checked, "
+            f"{burst['approval_locked']} refused as locked; then "
+            f"{sequential.count('wrong_pin')} checked one by one before the lock; "
+            f"{checked} checked in all; the right PIN then: {right_pin}",
+            flush=True,
+        )
+        problems = []
+        if set(burst) - {"wrong_pin", "approval_locked"}:
+            problems.append(f"unexpected answers at once: {dict(burst)}")
+        if checked != LOCK_ATTEMPTS:
+            problems.append(f"{checked} wrong PINs checked instead of {LOCK_ATTEMPTS}")
+        if sequential[-1] != "approval_locked":
+            problems.append(f"no lock after {checked} wrong PINs: {sequential[-1]}")
+        if right_pin != "approval_locked":
+            problems.append(f"the right PIN, once locked: {right_pin}")
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"approval PINs: {problem}" for problem in problems]
+        self.clean_up()
+
     def check_log(self):
         """Refusals are logged once the refused request is rolled back,
         through a cursor of their own: they must all be there."""
@@ -489,6 +564,7 @@ class ConcurrencyCheck:
         print(f"setup done in {time.monotonic() - start:.0f}s", flush=True)
         for number in range(1, self.args.rounds + 1):
             self.run_round(number)
+        self.run_pin_round()
         if self.args.server_log:
             self.scan_server_log()
         duration = time.monotonic() - start
@@ -503,7 +579,8 @@ class ConcurrencyCheck:
         print(
             f"concurrency-check: passed, {self.args.rounds} rounds, {self.opens} "
             "simultaneous opens by RPC and URL: exactly 1 session each time, every "
-            f"other request refused cleanly, every refusal logged ({duration:.0f}s)",
+            "other request refused cleanly, every refusal logged; 5 wrong approval "
+            f"PINs checked, then locked ({duration:.0f}s)",
             flush=True,
         )
         return 0

@@ -1,3 +1,4 @@
+import html
 import json
 import logging
 import re
@@ -761,3 +762,52 @@ class TestApprovalQueries(PosApprovalCommon):
         self.assertEqual(allowed_with_grants, allowed)
         self.assertLessEqual(approved - refused, 3)
         self.assertLessEqual(continued - refused, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalRefusalPage(PosApprovalCommon):
+    """The page of a typed URL offers the same approval, as a form."""
+
+    def approval_form(self, config):
+        page = self.open_url(f"/pos/ui/{config.id}")
+        self.assertEqual(page.status_code, 403)
+        self.assertIn("o_pos_session_restriction_approval", page.text)
+        return {
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1],
+            "config_id": config.id,
+            "approval_action": re.search(
+                r'name="approval_action" value="([a-z_]+)"', page.text
+            )[1],
+            "approver_id": self.manager.id,
+        }
+
+    def test_typed_url_approval_form_takes_session_over_and_opens_register(self):
+        session = self.started_session(self.bakery, self.colleague)
+        form = self.approval_form(self.bakery)
+        self.assertEqual(form["approval_action"], "take_over")
+        page = self.url_open(APPROVE_URL, data={**form, "pin": "0000"})
+        self.assertEqual(page.status_code, 403)
+        self.assertIn(MSG_WRONG_PIN.format(count=4), html.unescape(page.text))
+        # The form is offered again, for another try.
+        self.assertIn('name="approval_action" value="take_over"', page.text)
+        self.assertEqual(session.user_id, self.colleague)
+        page = self.url_open(APPROVE_URL, data={**form, "pin": PIN})
+        self.assertPosPage(page, session)
+        self.assertTrue(page.url.endswith(f"/pos/ui/{self.bakery.id}"))
+        self.assertEqual(session.user_id, self.cashier)
+
+    def test_approval_form_needs_its_csrf_token(self):
+        session = self.started_session(self.bakery, self.colleague)
+        form = self.approval_form(self.bakery)
+        page = self.url_open(APPROVE_URL, data={**form, "csrf_token": "x", "pin": PIN})
+        self.assertEqual(page.status_code, 400)
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertFalse(self.grants())
+
+    def test_page_offers_no_approval_for_a_hidden_register(self):
+        self.restrict(self.cashier, view=self.clothes)
+        page = self.open_url(f"/pos/ui/{self.bakery.id}")
+        self.assertEqual(page.status_code, 403)
+        self.assertNotIn("o_pos_session_restriction_approval", page.text)
+        response = self.approve("open", self.bakery)
+        self.assertIn("AccessError", response["error"]["data"]["name"])
