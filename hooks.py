@@ -1,4 +1,5 @@
 from .models.pos_restriction_log import RETENTION_PARAM
+from .models.pos_session import ABANDONED_AFTER_PARAM
 from .models.res_users import ENABLED_PARAM
 
 
@@ -9,7 +10,7 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     env["ir.config_parameter"].search(
-        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM])]
+        [("key", "in", [ENABLED_PARAM, RETENTION_PARAM, ABANDONED_AFTER_PARAM])]
     ).unlink()
     # The PIN hashes live in a column no field maps (see res.users).
     env.cr.execute("ALTER TABLE res_users DROP COLUMN IF EXISTS pos_approval_pin_hash")

@@ -41,6 +41,12 @@ class PosConfig(models.Model):
         help="The restriction that stops the current user from opening, "
         "continuing or closing this Point of Sale, if any.",
     )
+    pos_session_abandoned = fields.Boolean(
+        string="Session Abandoned",
+        compute="_compute_pos_session_abandoned",
+        help="The open session of this Point of Sale has been idle longer than "
+        "the Point of Sale settings allow.",
+    )
 
     @api.depends_context("uid")
     @api.depends("session_ids.state", "session_ids.user_id")
@@ -52,6 +58,11 @@ class PosConfig(models.Model):
             else:
                 rule = user._pos_config_rule(config)
             config.pos_restriction_rule = rule
+
+    @api.depends("session_ids.state", "session_ids.pos_abandoned")
+    def _compute_pos_session_abandoned(self):
+        for config in self:
+            config.pos_session_abandoned = config.current_session_id.pos_abandoned
 
     @api.model_create_multi
     def create(self, vals_list):

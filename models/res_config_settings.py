@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
+from .pos_session import ABANDONED_AFTER_PARAM, DEFAULT_ABANDONED_AFTER_HOURS
 from .res_users import ENABLED_PARAM
 
 
@@ -22,11 +23,27 @@ class ResConfigSettings(models.TransientModel):
         help="Entries of the restriction log older than this are deleted daily.",
     )
 
+    pos_abandoned_after_hours = fields.Integer(
+        string="Flag Sessions Idle For (Hours)",
+        config_parameter=ABANDONED_AFTER_PARAM,
+        default=DEFAULT_ABANDONED_AFTER_HOURS,
+        help="An open session without orders or journal entries for this long "
+        "is flagged abandoned, and a POS administrator is asked to close it; one "
+        "never started and without orders is discarded.",
+    )
+
     @api.constrains("pos_restriction_log_retention_days")
     def _check_pos_restriction_log_retention_days(self):
         if any(s.pos_restriction_log_retention_days < 1 for s in self):
             raise ValidationError(
                 self.env._("Keep refused attempts for at least one day.")
+            )
+
+    @api.constrains("pos_abandoned_after_hours")
+    def _check_pos_abandoned_after_hours(self):
+        if any(s.pos_abandoned_after_hours < 1 for s in self):
+            raise ValidationError(
+                self.env._("Flag sessions idle for at least one hour.")
             )
 
     def set_values(self):

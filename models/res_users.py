@@ -138,6 +138,7 @@ class ResUsers(models.Model):
     )
     pos_worked_session_ids = fields.Many2many(
         "pos.session",
+        string="Sessions Worked In",
         compute="_compute_pos_worked_session_ids",
         help="Technical field used by the record rules: the sessions still open "
         "that this user opened, resumed or received, whoever holds them now.",

@@ -320,3 +320,57 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(session.state, "closed")
         self.assertEqual(session.user_id, self.colleague)
         self.assertEqual(len(session.order_ids), 1)
+
+    def test_administrator_closes_abandoned_session_from_the_board(self):
+        self.bakery.payment_method_ids |= self.env["pos.payment.method"].create(
+            {
+                "name": "Cash",
+                "journal_id": self.company_data["default_journal_cash"].id,
+                "receivable_account_id": self.company_data[
+                    "default_account_receivable"
+                ].id,
+            }
+        )
+        abandoned = self.open_session(self.bakery, self.colleague)
+        abandoned.with_user(self.colleague).set_opening_control(20, "")
+        self.create_paid_order(abandoned).state = "paid"
+        in_use = self.open_session(self.clothes, self.cashier)
+        yesterdays = self.open_session(self.furniture, self.colleague)
+        self.env.flush_all()
+        # The Bakery's session was last used 13 hours ago; the Furniture Shop's
+        # was opened yesterday, and resumed since.
+        self.env.cr.execute(
+            "UPDATE pos_session_event SET date = date - interval '13 hours' "
+            "WHERE session_id = %s;"
+            "UPDATE pos_order SET date_order = date_order - interval '13 hours' "
+            "WHERE session_id = %s",
+            [abandoned.id, abandoned.id],
+        )
+        self.env.cr.execute(
+            "UPDATE pos_session SET create_date = create_date - interval '1 day' "
+            "WHERE id = %s",
+            [yesterdays.id],
+        )
+        self.env.invalidate_all()
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", return_value=1.0
+        ):
+            self.env["pos.session"]._pos_flag_abandoned_sessions()
+        self.assertEqual(self.sessions().filtered("pos_abandoned"), abandoned)
+        self.browser_size = "1600x900"
+        self.start_restriction_tour(
+            DASHBOARD_URL,
+            "supervision_board",
+            login="psr_manager",
+        )
+        self.assertEqual(abandoned.state, "closed")
+        self.assertEqual(abandoned.order_ids.state, "done")
+        self.assertEqual(abandoned.cash_register_balance_end_real, 20.0)
+        self.assertEqual(in_use.state, "opening_control")
+        self.assertEqual(yesterdays.state, "opening_control")
+        last = (
+            self.env["pos.session.event"]
+            .sudo()
+            .search([("session_id", "=", abandoned.id)], limit=1)
+        )
+        self.assertEqual((last.event, last.user_id), ("closed_remotely", self.manager))
