@@ -12,3 +12,5 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     env["ir.config_parameter"].search([("key", "in", PARAMS)]).unlink()
+    # The PIN hashes live in a column no field maps (see res.users).
+    env.cr.execute("ALTER TABLE res_users DROP COLUMN IF EXISTS pos_approval_pin_hash")

@@ -10,3 +10,5 @@ from . import pos_restriction_log
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import pos_approval_grant
+from . import pos_approval_attempt

@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
+from ..exceptions import PosSessionRestrictionError
+
 # Writing these moves a session between states, registers or cashiers.
 GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
 # The journal's event for a session entering each of these states.
@@ -216,20 +218,33 @@ class PosSession(models.Model):
             sessions = self.with_context(onboarding_creation=False)
         sessions = super(PosSession, sessions).create(vals_list)
         self.env["pos.session.event"]._record("opened", sessions)
+        self.env["pos.approval.grant"]._bind_opened_sessions(sessions)
         return sessions
 
     def write(self, vals):
         self._check_pos_rescue_flag(vals)
         self._check_pos_abandoned_flag(vals)
-        if GUARDED_SESSION_FIELDS & vals.keys():
+        handed_over, receiver = self._pos_handed_over(vals)
+        if "config_id" in vals or (
+            GUARDED_SESSION_FIELDS & vals.keys() and not handed_over
+        ):
             self._check_pos_restriction("operate")
             if {"user_id", "config_id"} & vals.keys():
                 self._check_pos_restriction_reassignment(vals)
+        elif handed_over:
+            if "state" in vals:
+                self._check_pos_restriction("operate")
+            # Writing the cashier of a session hands it over: one policy decides.
+            for session in handed_over:
+                self.env.user._check_pos_hand_over(session, receiver)
+        givers = {session: session.user_id for session in handed_over}
         event = JOURNALED_STATES.get(vals.get("state"))
         entering = event and self.filtered(lambda s: s.state != vals["state"])
         res = super().write(vals)
         if entering:
             entering._pos_journal(event)
+        for session, giver in givers.items():
+            session._pos_record_hand_over(giver)
         return res
 
     def unlink(self):
@@ -244,6 +259,18 @@ class PosSession(models.Model):
         action["domain"] = [("session_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def action_pos_hand_over(self):
+        """The back office's *Hand Over*: pick the colleague who takes over."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over the Register"),
+            "res_model": "pos.session.hand.over",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_session_id": self.id},
+        }
 
     def action_pos_close_remotely(self):
         """Close each session without counting its register, for a POS
@@ -343,6 +370,116 @@ class PosSession(models.Model):
         res = super().delete_cash_in_out(absl_id, *args, **kwargs)
         self.env["pos.session.event"]._record("cash_deleted", self, note=note)
         return res
+
+    def pos_hand_over(self, user_id):
+        """Hand this open session over to the user ``user_id``, who continues
+        and closes it as their own. Done by the session's holder or a Point of
+        Sale administrator; the receiver must pass the policy."""
+        self.ensure_one()
+        actor = self.env.user
+        receiver = self.env["res.users"].browse(user_id).exists()
+        if self.state == "closed":
+            raise UserError(
+                self.env._(
+                    "The session %(session)s is closed: there is nothing to hand over.",
+                    session=self._pos_restriction_label(),
+                )
+            )
+        if self.user_id != actor and not actor._pos_is_pos_administrator():
+            actor._pos_refuse(
+                PosSessionRestrictionError(
+                    self.env._(
+                        "Only %(user)s, who holds the session %(session)s, or a "
+                        "Point of Sale administrator can hand it over.",
+                        user=self.user_id.name,
+                        session=self._pos_restriction_label(),
+                    ),
+                    rule="foreign_session",
+                ),
+                "hand_over",
+                self.config_id,
+                self,
+            )
+        if not receiver or receiver == self.user_id:
+            raise UserError(
+                self.env._("Choose the colleague who takes the register over.")
+            )
+        if receiver not in self._pos_hand_over_candidates(check_policy=False):
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a Point of Sale user of %(company)s: they "
+                    "cannot take the register over.",
+                    user=receiver.name,
+                    company=self.config_id.company_id.name,
+                )
+            )
+        self.write({"user_id": receiver.id})
+        return True
+
+    def pos_hand_over_candidates(self):
+        """Who the register can be handed over to: ids and names only."""
+        self.ensure_one()
+        return [
+            {"id": user.id, "name": user.name}
+            for user in self._pos_hand_over_candidates()
+        ]
+
+    def _pos_hand_over_candidates(self, check_policy=True):
+        """The internal Point of Sale users of this session's company, other
+        than its holder, who may operate its register (``check_policy``).
+        The hand-over itself asks the policy again."""
+        config = self.config_id
+        # sudo: cashiers may not search users by group
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", config.company_id.id),
+                    (
+                        "all_group_ids",
+                        "in",
+                        self.env.ref("point_of_sale.group_pos_user").id,
+                    ),
+                    ("id", "!=", self.user_id.id),
+                ],
+                order="name, id",
+            )
+            .filtered(lambda user: not user._is_superuser())
+        )
+        if not check_policy:
+            return users
+        return users.filtered(
+            lambda user: not user._pos_config_rule(config)
+            and not (
+                user._pos_restriction_applies()
+                and user._pos_restriction_settings().single_session
+                and user._pos_other_open_session(config, self)
+            )
+        )
+
+    def _pos_handed_over(self, vals):
+        """The sessions that writing ``vals`` hands over to another cashier,
+        and that cashier."""
+        if not vals.get("user_id"):
+            return self.browse(), self.env["res.users"]
+        receiver = self.env["res.users"].browse(vals["user_id"])
+        return self.filtered(lambda session: session.user_id != receiver), receiver
+
+    def _pos_record_hand_over(self, giver):
+        """Journal that ``giver`` handed this session over: in the giver's
+        name, who worked in it and may go on syncing what they sold."""
+        self.ensure_one()
+        note = self.env._(
+            "From %(giver)s to %(receiver)s, by %(actor)s",
+            giver=giver.name,
+            receiver=self.user_id.name,
+            actor=self.env.user.name,
+        )
+        self.env["pos.session.event"].with_user(giver)._record(
+            "handed_over", self, note
+        )
 
     @api.model
     def _pos_flag_abandoned_sessions(self, batch_size=100):

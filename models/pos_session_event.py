@@ -155,6 +155,22 @@ class PosSessionEvent(models.Model):
         return entries
 
     @api.model
+    def _record_on_config(self, event, config, note=False):
+        """Add ``event`` of the current user to the journal of ``config``, for
+        what happens before it has a session (an approval to open it)."""
+        # sudo: nobody but Odoo writes the journal, whoever acts
+        return self.sudo().create(
+            {
+                "event": event,
+                "config_id": config.id,
+                "company_id": config.company_id.id,
+                "user_id": self.env.uid,
+                "note": note,
+                **self._request_origin(),
+            }
+        )
+
+    @api.model
     def _record_resume(self, session):
         """Journal that the current user resumed ``session``, once per sitting."""
         origin = self._request_origin()

@@ -1,3 +1,6 @@
+import logging
+import re
+import threading
 from collections import namedtuple
 from datetime import timedelta
 
@@ -5,9 +8,10 @@ from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import format_datetime, str2bool
+from odoo.tools import SQL, format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
+from .pos_approval_grant import LIFTABLE_RULES
 from .pos_session_event import WORKED_IN_EVENTS
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
@@ -40,10 +44,62 @@ RESTRICTION_FIELDS = {
     "pos_single_session",
     "pos_resource_calendar_id",
 }
+PIN_PATTERN = re.compile(r"[0-9]{4,12}")
+# The column that keeps the hash of each approval PIN. No field maps it: only the
+# SQL of this file reads or writes it, as res.users does with passwords.
+PIN_HASH_COLUMN = "pos_approval_pin_hash"
+# The public methods that take an approval PIN among their arguments.
+PIN_METHODS = frozenset({"pos_request_approval"})
+
+
+class _PinHashQueryFilter(logging.Filter):
+    """Keeps out of Odoo's SQL debug log (which prints every query with its
+    parameters) the query that stores a PIN hash, in the thread running it."""
+
+    local = threading.local()
+
+    def filter(self, record):
+        return not getattr(self.local, "active", False)
+
+
+class _PinCallFilter(logging.Filter):
+    """Keeps PINs out of Odoo's RPC debug log (``odoo.service.model`` prints
+    every call with its arguments): the calls that carry one say so instead."""
+
+    def filter(self, record):
+        args = record.args
+        if (
+            isinstance(args, tuple)
+            and len(args) == 3
+            and (args[1] in PIN_METHODS or "pos_approval_pin" in str(args[2]))
+        ):
+            record.args = (args[0], args[1], "<arguments hidden: approval PIN>")
+        return True
+
+
+def _install_log_filter(logger_name, filter_class):
+    """Add one ``filter_class`` to the logger, once however often this module
+    is loaded, and return it."""
+    logger = logging.getLogger(logger_name)
+    for log_filter in list(logger.filters):
+        if type(log_filter).__name__ == filter_class.__name__:
+            logger.removeFilter(log_filter)
+    log_filter = filter_class()
+    logger.addFilter(log_filter)
+    return log_filter
+
+
+_PIN_HASH_FILTER = _install_log_filter("odoo.sql_db", _PinHashQueryFilter)
+_install_log_filter("odoo.service.model", _PinCallFilter)
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        # POS administrators set their own PIN; the inverse refuses everyone else.
+        return super().SELF_WRITEABLE_FIELDS + ["pos_approval_pin"]
 
     pos_view_config_ids = fields.Many2many(
         "pos.config",
@@ -89,6 +145,21 @@ class ResUsers(models.Model):
         "orders keep syncing and it may still be closed. Leave empty for no "
         "limit.",
     )
+    pos_approval_pin = fields.Char(
+        string="Approval PIN",
+        compute="_compute_pos_approval_pin",
+        inverse="_inverse_pos_approval_pin",
+        copy=False,
+        groups="point_of_sale.group_pos_manager,base.group_erp_manager",
+        help="4 to 12 digits a Point of Sale administrator types at a register to "
+        "approve what a cashier may not do alone. Stored hashed, never shown: "
+        "type a new one to replace it.",
+    )
+    pos_approval_pin_set = fields.Boolean(
+        string="Has an Approval PIN",
+        compute="_compute_pos_approval_pin_set",
+        groups="point_of_sale.group_pos_manager,base.group_erp_manager",
+    )
     pos_refusal_count = fields.Integer(
         compute="_compute_pos_refusal_count",
         groups="point_of_sale.group_pos_manager",
@@ -105,6 +176,45 @@ class ResUsers(models.Model):
         help="Technical field used by the record rules: the sessions still open "
         "that this user opened, resumed or received, whoever holds them now.",
     )
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE res_users ADD COLUMN IF NOT EXISTS %s varchar",
+                SQL.identifier(PIN_HASH_COLUMN),
+            )
+        )
+        return res
+
+    def _compute_pos_approval_pin(self):
+        # Write-only, like the password: a PIN is never read back.
+        self.pos_approval_pin = False
+
+    def _inverse_pos_approval_pin(self):
+        for user in self:
+            pin = user.pos_approval_pin
+            if not pin:
+                # The web client sends empty fields too: keep the current PIN.
+                continue
+            if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+                raise ValidationError(
+                    self.env._("An approval PIN is made of 4 to 12 digits, 0 to 9.")
+                )
+            if not user._has_group("point_of_sale.group_pos_manager"):
+                raise ValidationError(
+                    self.env._(
+                        "Only Point of Sale administrators approve at the register: "
+                        "%(user)s cannot have an approval PIN.",
+                        user=user.name,
+                    )
+                )
+            user._pos_store_approval_pin_hash(self._crypt_context().hash(pin))
+
+    def _compute_pos_approval_pin_set(self):
+        with_pin = self._pos_ids_with_approval_pin()
+        for user in self:
+            user.pos_approval_pin_set = user.id in with_pin
 
     def _compute_pos_refusal_count(self):
         counts = dict(
@@ -162,6 +272,80 @@ class ResUsers(models.Model):
         action["context"] = {}
         return action
 
+    def _pos_ids_with_approval_pin(self):
+        ids = [user_id for user_id in self.ids if isinstance(user_id, int)]
+        if not ids:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_users WHERE id IN %s AND %s IS NOT NULL",
+                tuple(ids),
+                SQL.identifier(PIN_HASH_COLUMN),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _pos_store_approval_pin_hash(self, pin_hash):
+        self.ensure_one()
+        _PIN_HASH_FILTER.local.active = True
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET %s = %s WHERE id = %s",
+                    SQL.identifier(PIN_HASH_COLUMN),
+                    pin_hash,
+                    self.id,
+                )
+            )
+        finally:
+            _PIN_HASH_FILTER.local.active = False
+        # The cache holds the PIN as typed: drop it, as _set_encrypted_password does.
+        self.invalidate_recordset(["pos_approval_pin", "pos_approval_pin_set"])
+
+    def _pos_verify_approval_pin(self, pin):
+        """Whether ``pin`` is this user's approval PIN."""
+        self.ensure_one()
+        if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+            return False
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM res_users WHERE id = %s",
+                SQL.identifier(PIN_HASH_COLUMN),
+                self.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row or not row[0]:
+            return False
+        valid, replacement = self._crypt_context().verify_and_update(pin, row[0])
+        if valid and replacement:
+            self._pos_store_approval_pin_hash(replacement)
+        return valid
+
+    @api.model
+    def _pos_approvers(self, company):
+        """The users who may approve a request at a register of ``company``:
+        its Point of Sale administrators who have set an approval PIN."""
+        # sudo: cashiers may not search users by group
+        managers = (
+            self.sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                    (
+                        "all_group_ids",
+                        "in",
+                        self.env.ref("point_of_sale.group_pos_manager").id,
+                    ),
+                ],
+                order="name, id",
+            )
+            .filtered(lambda user: not user._is_superuser())
+        )
+        with_pin = managers._pos_ids_with_approval_pin()
+        return managers.filtered(lambda user: user.id in with_pin)
+
     def _pos_restriction_applies(self):
         """Whether the restrictions bind this user: POS users who are not POS
         administrators, while the global switch is on."""
@@ -174,6 +358,12 @@ class ResUsers(models.Model):
             and str2bool(
                 self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "False")
             )
+        )
+
+    def _pos_is_pos_administrator(self):
+        self.ensure_one()
+        return self._is_superuser() or self._has_group(
+            "point_of_sale.group_pos_manager"
         )
 
     @tools.ormcache("self.id")
@@ -227,11 +417,30 @@ class ResUsers(models.Model):
                 refusal.context["session_user"] = session.user_id.name
             self._pos_refuse(refusal, "sell", session.config_id, session)
 
-    def _pos_refuse(self, refusal, action, config, session=None):
+    def _check_pos_hand_over(self, session, receiver):
+        """Raise unless this user may hand ``session`` over to ``receiver``:
+        they hold it or may operate it, and ``receiver`` may open it in their
+        own name (visible, operable, one open session)."""
+        if session.user_id != self:
+            self._check_pos_session_access(session, "operate")
+        refusal = receiver._pos_receiving_refusal(session)
+        self._pos_refuse(refusal, "hand_over", session.config_id, session)
+
+    def _pos_refuse(self, refusal, action, config, session=None, approver=None):
         if refusal:
+            if refusal.rule in LIFTABLE_RULES:
+                grants = self.env["pos.approval.grant"]
+                if grants._lift(self, action, config, session):
+                    # A manager approved it: the refusal is lifted, once.
+                    return
+                approval_action = grants._approval_action(
+                    self, refusal.rule, action, config, session
+                )
+                if approval_action:
+                    refusal.context["approval_action"] = approval_action
             refusal.context["action"] = action
             self.env["pos.restriction.log"]._log_refusal(
-                refusal, action, config, session
+                refusal, action, config, session, approver=approver
             )
             raise refusal
 
@@ -350,10 +559,87 @@ class ResUsers(models.Model):
             )
         return PosSessionRestrictionError(message, rule="outside_hours")
 
+    def _pos_receiving_refusal(self, session):
+        """The refusal met when ``session`` is handed over to this user, if
+        any: the one they would meet opening it in their own name, said about
+        them when someone else hands it over."""
+        refusal = self._pos_opening_refusal(session.config_id, self, session)
+        if not refusal or self == self.env.user:
+            return refusal
+        values = {"user": self.name, "pos": session.config_id.name}
+        if refusal.rule == "not_visible":
+            message = self.env._(
+                "%(user)s may not see the Point of Sale '%(pos)s': you cannot "
+                "hand it over to them. Choose a colleague who may operate it, or "
+                "ask your manager to add it to their visible Points of Sale.",
+                **values,
+            )
+        elif refusal.rule == "not_operable":
+            message = self.env._(
+                "%(user)s is not allowed to operate the Point of Sale '%(pos)s': "
+                "you cannot hand it over to them. Choose a colleague who may "
+                "operate it, or ask your manager to add it to their operable "
+                "Points of Sale.",
+                **values,
+            )
+        elif refusal.rule == "single_session":
+            other_session = self._pos_other_open_session(session.config_id, session)
+            message = self.env._(
+                "%(user)s already has an open session (%(session)s) on '%(other)s': "
+                "you cannot hand '%(pos)s' over to them until they close it.",
+                session=other_session._pos_restriction_label(),
+                other=other_session.config_id.name,
+                **values,
+            )
+        else:
+            message = self.env._(
+                "%(user)s cannot take over '%(pos)s': %(reason)s",
+                reason=refusal.args[0],
+                **values,
+            )
+        return PosSessionRestrictionError(message, rule=refusal.rule)
+
+    def _pos_approver_refusal(self, approver, config):
+        """The refusal this user meets asking ``approver`` to approve a request
+        at ``config``, if any: only a Point of Sale administrator of its
+        company who has set an approval PIN approves, and not for themselves."""
+        if (
+            approver
+            and approver != self
+            and approver.active
+            and approver in self._pos_approvers(config.company_id)
+        ):
+            return None
+        return PosSessionRestrictionError(
+            self.env._(
+                "%(user)s cannot approve this request: approvals come from a Point "
+                "of Sale administrator of %(company)s who has set an approval PIN.",
+                user=approver.name or self.env._("This user"),
+                company=config.company_id.name,
+            ),
+            rule="not_approver",
+        )
+
     def _pos_single_session_refusal(self, config, session=None):
         self._pos_lock_session_opening()
+        other_session = self._pos_other_open_session(config, session)
+        if not other_session:
+            return None
+        return PosSessionRestrictionError(
+            self.env._(
+                "You already have an open session (%(session)s) on '%(pos)s'. "
+                "Close it before opening another Point of Sale.",
+                session=other_session._pos_restriction_label(),
+                pos=other_session.config_id.name,
+            ),
+            rule="single_session",
+        )
+
+    def _pos_other_open_session(self, config, session=None):
+        """A session this user opened and has not closed, on another register
+        than ``config``, other than ``session``."""
         # sudo: count the sessions of every company, which record rules would hide
-        other_session = (
+        return (
             self.env["pos.session"]
             .sudo()
             .search(
@@ -366,17 +652,6 @@ class ResUsers(models.Model):
                 ],
                 limit=1,
             )
-        )
-        if not other_session:
-            return None
-        return PosSessionRestrictionError(
-            self.env._(
-                "You already have an open session (%(session)s) on '%(pos)s'. "
-                "Close it before opening another Point of Sale.",
-                session=other_session._pos_restriction_label(),
-                pos=other_session.config_id.name,
-            ),
-            rule="single_session",
         )
 
     def _pos_outside_hours(self):

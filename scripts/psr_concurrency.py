@@ -34,6 +34,12 @@ typed ``/pos/ui/<id>``:
    once: 40 journal entries written by simultaneous transactions, each
    sealed once its transaction commits.
 
+Then, once: the one-session cashier, logged in 20 times, sends 20 wrong
+approval PINs for the administrator at once, then more one by one: at most
+five wrong PINs are ever checked, every other attempt is refused as locked,
+and so is the right PIN afterwards (pos_request_approval's brute-force lock,
+counted in the database).
+
 Never an HTTP 500 or an internal error. Every refusal of the one-session
 cashier must reach the restriction log, written after the refused request's
 rollback. At the end, the session journal must be one unbroken chain: every
@@ -84,6 +90,9 @@ BARRIER_TIMEOUT = 60
 # For the refusals to reach the restriction log (written as each refused
 # request ends: they are there already, unless something is wrong).
 LOG_TIMEOUT = 30
+# The administrator's approval PIN, and how many wrong ones lock approvals.
+PIN = "97531864"
+LOCK_ATTEMPTS = 5
 
 
 class CheckError(Exception):
@@ -175,6 +184,30 @@ class Client:
             outcome.update(error=type(error).__name__, message=str(error))
         outcome["elapsed"] = time.monotonic() - start
         return outcome
+
+    def approve(self, register, approver, pin):
+        """Ask ``approver`` to approve a take-over of ``register`` with
+        ``pin``: ``granted``, the rule of the addon's refusal, or ``other``."""
+        try:
+            body = self._post(
+                "/web/dataset/call_kw/pos.config/pos_request_approval",
+                {
+                    "model": "pos.config",
+                    "method": "pos_request_approval",
+                    "args": [[register], "take_over", approver, pin],
+                    "kwargs": {},
+                },
+                self.timeouts.race_timeout,
+                "an approval request (--race-timeout)",
+            )
+        except CheckError as error:
+            return f"other: {error}"
+        if "error" not in body:
+            return "granted"
+        data = body["error"].get("data", {})
+        if data.get("name") == ADDON_ERROR:
+            return data.get("context", {}).get("rule") or "other"
+        return f"other: {data.get('name')}: {data.get('message')}"
 
     def _post(self, path, params, timeout, what):
         try:
@@ -523,6 +556,51 @@ class ConcurrencyCheck:
         self.journal_scenario(f"{'journal':>12}: {size} cashiers, {size} registers")
         self.opens += size
 
+    def run_pin_round(self):
+        """Brute force on a manager's approval PIN, at once and one by one."""
+        print("approval PINs", flush=True)
+        admin = self.admin
+        admin.call("res.users", "write", [[admin.uid], {"pos_approval_pin": PIN}])
+        admin.call("pos.config", "open_ui", [[self.shared_register]])
+        outcomes = in_parallel(
+            lambda client: client.approve(self.shared_register, admin.uid, "0000"),
+            self.single_clients,
+            self.args.race_timeout + 10,
+            f"{len(self.single_clients)} simultaneous approval requests",
+        )
+        burst = Counter(outcomes)
+        checked = burst["wrong_pin"]
+        sequential = []
+        while len(sequential) < LOCK_ATTEMPTS + 1:
+            outcome = self.single_clients[0].approve(
+                self.shared_register, admin.uid, "0000"
+            )
+            sequential.append(outcome)
+            if outcome != "wrong_pin":
+                break
+            checked += 1
+        right_pin = self.single_clients[1].approve(self.shared_register, admin.uid, PIN)
+        print(
+            f"  {len(outcomes)} wrong PINs at once: {burst['wrong_pin']} checked, "
+            f"{burst['approval_locked']} refused as locked; then "
+            f"{sequential.count('wrong_pin')} checked one by one before the lock; "
+            f"{checked} checked in all; the right PIN then: {right_pin}",
+            flush=True,
+        )
+        problems = []
+        if set(burst) - {"wrong_pin", "approval_locked"}:
+            problems.append(f"unexpected answers at once: {dict(burst)}")
+        if checked != LOCK_ATTEMPTS:
+            problems.append(f"{checked} wrong PINs checked instead of {LOCK_ATTEMPTS}")
+        if sequential[-1] != "approval_locked":
+            problems.append(f"no lock after {checked} wrong PINs: {sequential[-1]}")
+        if right_pin != "approval_locked":
+            problems.append(f"the right PIN, once locked: {right_pin}")
+        for problem in problems:
+            print(f"    VIOLATION: {problem}", flush=True)
+        self.violations += [f"approval PINs: {problem}" for problem in problems]
+        self.clean_up()
+
     def check_log(self):
         """Refusals are logged once the refused request is rolled back,
         through a cursor of their own: they must all be there."""
@@ -596,6 +674,7 @@ class ConcurrencyCheck:
         self.setup()
         for number in range(1, self.args.rounds + 1):
             self.run_round(number)
+        self.run_pin_round()
         self.check_journal()
         if self.args.server_log:
             self.scan_server_log()
@@ -611,8 +690,9 @@ class ConcurrencyCheck:
         print(
             f"concurrency-check: passed, {self.args.rounds} rounds, {self.opens} "
             "simultaneous opens by RPC and URL: exactly 1 session each time, every "
-            f"other request refused cleanly, every refusal logged, the session "
-            f"journal one unbroken chain ({duration:.0f}s)",
+            "other request refused cleanly, every refusal logged; 5 wrong approval "
+            "PINs checked, then locked; the session journal one unbroken chain "
+            f"({duration:.0f}s)",
             flush=True,
         )
         return 0

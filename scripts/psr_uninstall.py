@@ -29,11 +29,14 @@ TABLES = [
     "pos_session_event",
     "pos_session_restriction_view_rel",
     "pos_session_restriction_access_rel",
+    "pos_approval_grant",
+    "pos_approval_attempt",
 ]
 COLUMNS = [
     ("res_users", "pos_lock_foreign_sessions"),
     ("res_users", "pos_single_session"),
     ("res_users", "pos_resource_calendar_id"),
+    ("res_users", "pos_approval_pin_hash"),
 ]
 FIELDS = [
     ("res.users", "pos_view_config_ids"),
@@ -43,6 +46,8 @@ FIELDS = [
     ("res.users", "pos_resource_calendar_id"),
     ("res.users", "pos_refusal_count"),
     ("res.users", "pos_visibility_restricted"),
+    ("res.users", "pos_approval_pin"),
+    ("res.users", "pos_approval_pin_set"),
     ("pos.config", "pos_view_user_ids"),
     ("pos.config", "pos_access_user_ids"),
     ("pos.config", "pos_restriction_rule"),

@@ -14,6 +14,9 @@ from .common import PosRestrictionCommon
 
 _logger = logging.getLogger(__name__)
 
+# The manager's approval PIN in the approval tours (static/tests/tours).
+TOUR_PIN = "246810"
+
 DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu"
 # Set it to a folder to save the tours' screenshots there, e.g. static/description.
 SCREENSHOTS_DIR_VARIABLE = "PSR_SCREENSHOTS_DIR"
@@ -111,7 +114,9 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(session.user_id, self.cashier)
         self.assertEqual(session.state, "opening_control")
 
-    def test_cashier_cannot_start_register_taken_out_of_operable_ones_pos_hr(self):
+    def setup_pos_hr(self):
+        """Turn on pos_hr's employee login on the Bakery Shop, for the cashier
+        and the colleague."""
         # pos_hr is no dependency: the test command installs it for this test.
         pos_hr = self.env["ir.module.module"]._get("pos_hr")
         self.assertEqual(pos_hr.state, "installed", "install pos_hr to run this test")
@@ -129,6 +134,9 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.bakery.write(
             {"module_pos_hr": True, "basic_employee_ids": [Command.set(employees.ids)]}
         )
+
+    def test_cashier_cannot_start_register_taken_out_of_operable_ones_pos_hr(self):
+        self.setup_pos_hr()
         self.restrict(
             self.cashier,
             view=self.bakery | self.clothes,
@@ -231,6 +239,87 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
             set((sessions - closed).mapped("state")), {"opening_control"}
         )
         self.assertFalse((sessions - closed).order_ids)
+
+    def started_session(self, config, user):
+        session = self.open_session(config, user)
+        session.with_user(user).set_opening_control(0, "")
+        return session
+
+    def journal_events(self, session):
+        self.env.invalidate_all()
+        events = self.env["pos.session.event"].search(
+            [("session_id", "=", session.id)], order="id"
+        )
+        return [(event.event, event.user_id) for event in events]
+
+    def test_locked_out_cashier_takes_session_over_with_manager_approval(self):
+        self.manager.pos_approval_pin = TOUR_PIN
+        session = self.started_session(self.bakery, self.colleague)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_take_over")
+        self.assertTrue(self.cashier.pos_lock_foreign_sessions)
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.cashier)
+        # Both sales, before and after the take-over, are in the closed session.
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(set(session.order_ids.mapped("state")), {"done"})
+        events = self.journal_events(session)
+        self.assertIn(("approved", self.cashier), events)
+        self.assertIn(("handed_over", self.colleague), events)
+        self.assertEqual(events[-1], ("closed", self.cashier))
+        grant = self.env["pos.approval.grant"].search([])
+        self.assertEqual(
+            (grant.action, grant.user_id, grant.approver_id),
+            ("take_over", self.cashier, self.manager),
+        )
+
+    def test_five_wrong_pins_lock_approvals_at_the_register(self):
+        self.manager.pos_approval_pin = TOUR_PIN
+        session = self.started_session(self.bakery, self.colleague)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_lockout")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(session.state, "opened")
+        self.assertFalse(self.env["pos.approval.grant"].search([]))
+        attempts = self.env["pos.approval.attempt"].search([], order="id")
+        self.assertEqual(attempts.mapped("result"), ["wrong_pin"] * 5 + ["locked"])
+        log = self.env["pos.restriction.log"].search(
+            [("user_id", "=", self.cashier.id)]
+        )
+        wrong = log.filtered(lambda entry: entry.rule == "wrong_pin")
+        self.assertEqual(sum(wrong.mapped("attempt_count")), 5)
+        self.assertEqual(wrong.approver_id, self.manager)
+        self.assertIn("approval_locked", log.mapped("rule"))
+
+    def test_owner_hands_register_over_and_colleague_continues(self):
+        session = self.started_session(self.bakery, self.cashier)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(session.state, "opened")
+        self.assertEqual(session.order_ids.user_id, self.cashier)
+        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}", "hand_over_receiver", login="psr_colleague"
+        )
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(session.order_ids.user_id, self.cashier | self.colleague)
+
+    def test_owner_hands_register_over_from_pos_hr_login_screen(self):
+        self.setup_pos_hr()
+        # pos_hr offers Close Register to employees with advanced rights only.
+        self.bakery.advanced_employee_ids = self.colleague.sudo().employee_id
+        session = self.started_session(self.bakery, self.cashier)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over_pos_hr")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}",
+            "hand_over_receiver_pos_hr",
+            login="psr_colleague",
+        )
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(len(session.order_ids), 1)
 
     def test_administrator_closes_abandoned_session_from_the_board(self):
         self.bakery.payment_method_ids |= self.env["pos.payment.method"].create(
