@@ -199,6 +199,37 @@ class TestSupervisionBoard(SupervisionCase):
             theirs[1].with_user(self.manager).action_pos_close_remotely()
         self.assertEqual(theirs[1].state, "opening_control")
 
+    def test_board_hands_a_session_over(self):
+        """The board's Hand Over, on a row and on the form: the back office's
+        hand-over of issue 11, by the administrator."""
+        session = self.start_session(self.bakery, self.colleague)
+        for view in ("list", "form"):
+            arch = self.env.ref(
+                f"pos_session_restriction.view_pos_session_supervision_{view}"
+            ).arch
+            self.assertTrue(
+                etree.fromstring(arch).xpath("//button[@name='action_pos_hand_over']"),
+                f"the board's {view} offers Hand Over",
+            )
+        action = self.board().with_user(self.manager).action_pos_hand_over()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"user_id": self.cashier.id})
+        )
+        self.assertIn(self.cashier, wizard.candidate_ids)
+        wizard.action_hand_over()
+        self.assertEqual(session.user_id, self.cashier)
+        # In the giver's name, so that their unsent orders still sync.
+        self.assertEqual(self.journal(session)[-1], ("handed_over", self.colleague))
+        entry = (
+            self.env["pos.session.event"]
+            .sudo()
+            .search([("session_id", "=", session.id)], order="id desc", limit=1)
+        )
+        self.assertIn(self.manager.name, entry.note)
+
     def test_cashier_never_gets_the_board(self):
         menu = self.env.ref("pos_session_restriction.menu_pos_session_supervision")
         Menu = self.env["ir.ui.menu"]
