@@ -7,7 +7,10 @@ import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Restriction from "@pos_session_restriction/../tests/tours/utils/restriction_util.esm";
 import * as RestrictionPopup from "@pos_session_restriction/../tests/tours/utils/restriction_popup_util.esm";
 import {registry} from "@web/core/registry";
-import {sellCroissant} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
+import {
+    closeRegister,
+    sellCroissant,
+} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
 
 // The manager's PIN in tests/test_tours.py.
 const PIN = "246810";
@@ -43,18 +46,7 @@ registry.category("web_tour.tours").add("pos_session_restriction_approval_take_o
             Approval.isGone(),
             // The session is the cashier's now: they sell and close it.
             sellCroissant(),
-            Chrome.clickMenuOption("Close Register"),
-            {
-                content: "close the register",
-                trigger:
-                    ".modal .close-pos-popup .modal-footer .btn-primary:contains(Close Register)",
-                run: "click",
-                expectUnloadPage: true,
-            },
-            {
-                content: "the register was closed; core opens it again",
-                trigger: ".login-overlay .select-logout:contains(Backend)",
-            },
+            closeRegister(),
         ].flat(),
 });
 

@@ -5,7 +5,10 @@ import * as Approval from "@pos_session_restriction/../tests/tours/utils/approva
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Restriction from "@pos_session_restriction/../tests/tours/utils/restriction_util.esm";
 import {registry} from "@web/core/registry";
-import {sellCroissant} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
+import {
+    closeRegister,
+    sellCroissant,
+} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
 
 function handOverToColin({screenshot = true} = {}) {
     return [
@@ -21,23 +24,6 @@ function handOverToColin({screenshot = true} = {}) {
         {
             content: "the cashier is back in the back office",
             trigger: ".o_action_manager, .o_pos_kanban",
-        },
-    ].flat();
-}
-
-function closeRegister() {
-    return [
-        Chrome.clickMenuOption("Close Register"),
-        {
-            content: "close the register",
-            trigger:
-                ".modal .close-pos-popup .modal-footer .btn-primary:contains(Close Register)",
-            run: "click",
-            expectUnloadPage: true,
-        },
-        {
-            content: "the register was closed; core opens it again",
-            trigger: ".login-overlay .select-logout:contains(Backend)",
         },
     ].flat();
 }

@@ -1,4 +1,4 @@
-/* Steps that sell at the register, for the addon's tours inside the POS app. */
+/* Steps that sell at the register and close it, for the addon's tours inside the POS app. */
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
@@ -14,5 +14,23 @@ export function sellCroissant() {
         ReceiptScreen.isShown(),
         ReceiptScreen.clickNextOrder(),
         Chrome.isSynced(),
+    ].flat();
+}
+
+/** Close the register from the menu; core then reloads it, at its login screen. */
+export function closeRegister() {
+    return [
+        Chrome.clickMenuOption("Close Register"),
+        {
+            content: "close the register",
+            trigger:
+                ".modal .close-pos-popup .modal-footer .btn-primary:contains(Close Register)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "the register was closed; core opens it again",
+            trigger: ".login-overlay .select-logout:contains(Backend)",
+        },
     ].flat();
 }
