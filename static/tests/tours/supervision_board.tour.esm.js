@@ -1,7 +1,7 @@
 /* An administrator sees the Bakery Shop's session abandoned on the dashboard
  * and opens Sessions under Supervision: the Clothes Shop's session is in use,
  * the Furniture Shop's opened yesterday. They filter, then close the abandoned
- * session remotely. */
+ * session remotely, and find it in the Session Journal, which they check. */
 import * as Restriction from "@pos_session_restriction/../tests/tours/utils/restriction_util.esm";
 import {registry} from "@web/core/registry";
 
@@ -109,5 +109,32 @@ registry.category("web_tour.tours").add("pos_session_restriction_supervision_boa
                 run: "click",
             },
             onlyRows(["Clothes Shop", "Furniture Shop"], ["Bakery Shop"]),
+            {
+                content: "open the Reporting menu",
+                trigger:
+                    ".o_menu_sections [data-menu-xmlid='point_of_sale.menu_point_rep']",
+                run: "click",
+            },
+            {
+                content: "open the Session Journal",
+                trigger:
+                    "[data-menu-xmlid='pos_session_restriction.menu_pos_session_event']",
+                run: "click",
+            },
+            {
+                content: "the journal says who closed the Bakery Shop's session",
+                trigger: `.o_list_view ${row("Closed remotely")}:contains("Bakery Shop"):contains("Mitchell Admin")`,
+            },
+            Restriction.screenshot("session_journal", ".o_list_view"),
+            {
+                content: "check the journal's integrity",
+                trigger: ".o_control_panel button:contains(Check Integrity)",
+                run: "click",
+            },
+            {
+                content: "the journal is intact",
+                trigger:
+                    ".o_notification:has(.bg-success):contains(the journal is intact since)",
+            },
         ].flat(),
 });
