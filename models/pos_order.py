@@ -1,7 +1,12 @@
 from odoo import api, models
 
+from .res_users import REROUTED_CONFIGS
+
 # Writing these changes what the order's session holds.
 SOLD_ORDER_FIELDS = {"session_id", "lines", "payment_ids", "state"}
+# Accounting, not selling: closing a session marks its paid orders done, and
+# invoicing an order does, whoever closes or invoices.
+ACCOUNTED_STATE = "done"
 
 
 class PosOrder(models.Model):
@@ -14,7 +19,10 @@ class PosOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if SOLD_ORDER_FIELDS & vals.keys():
+        sold_fields = SOLD_ORDER_FIELDS & vals.keys()
+        if vals.get("state") == ACCOUNTED_STATE:
+            sold_fields.discard("state")
+        if sold_fields:
             self._check_pos_selling(vals.get("session_id"))
         return super().write(vals)
 
@@ -27,8 +35,24 @@ class PosOrder(models.Model):
         # Refuse before core, or another addon, reads a session of another
         # register, which it may not for a hidden one.
         session_ids = {order.get("session_id") for order in orders} - {None, False}
-        self.env.user._check_pos_selling(self.env["pos.session"].browse(session_ids))
-        return super().sync_from_ui(orders)
+        sessions = self.env["pos.session"].browse(session_ids)
+        self.env.user._check_pos_selling(sessions)
+        # sudo: the sessions were checked just above
+        closed = sessions.sudo().filtered(
+            lambda s: s.state in ("closing_control", "closed")
+        )
+        if not closed:
+            return super().sync_from_ui(orders)
+        # Core moves an order of a session closed meanwhile (closed remotely,
+        # say) into the register's open session, whoever holds it: what the
+        # user sold in a session they may sell in follows it there.
+        rerouted = self.env.cr.cache.setdefault(REROUTED_CONFIGS, set())
+        added = set(closed.config_id.ids) - rerouted
+        rerouted |= added
+        try:
+            return super().sync_from_ui(orders)
+        finally:
+            rerouted -= added
 
     def action_pos_order_cancel(self):
         # Refuse before core reads the orders, which it may not for a hidden one.
@@ -36,7 +60,11 @@ class PosOrder(models.Model):
         return super().action_pos_order_cancel()
 
     def refund(self):
-        self._check_pos_selling()
+        # Refuse before core reads the orders, which it may not for a hidden
+        # one. Core refunds into the current session of each order's register.
+        # sudo: a hidden session is refused by its rule, not by failing to read it
+        current_sessions = self.sudo().session_id.config_id.current_session_id
+        self.env.user._check_pos_selling(current_sessions)
         return super().refund()
 
     def _check_pos_selling(self, new_session_id=None):

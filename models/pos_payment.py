@@ -9,7 +9,10 @@ class PosPayment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        order_ids = {vals.get("pos_order_id") for vals in vals_list} - {None, False}
+        # The ORM fills in a default from the context: it counts too.
+        default = self.env.context.get("default_pos_order_id")
+        order_ids = {vals.get("pos_order_id", default) for vals in vals_list}
+        order_ids -= {None, False}
         self.env["pos.order"].browse(order_ids)._check_pos_selling()
         return super().create(vals_list)
 

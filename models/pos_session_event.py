@@ -159,7 +159,7 @@ class PosSessionEvent(models.Model):
         """Add ``event`` of the current user to the journal of ``config``, for
         what happens before it has a session (an approval to open it)."""
         # sudo: nobody but Odoo writes the journal, whoever acts
-        return self.sudo().create(
+        entry = self.sudo().create(
             {
                 "event": event,
                 "config_id": config.id,
@@ -169,6 +169,8 @@ class PosSessionEvent(models.Model):
                 **self._request_origin(),
             }
         )
+        entry._seal_after_commit()
+        return entry
 
     @api.model
     def _record_resume(self, session):

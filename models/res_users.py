@@ -7,7 +7,7 @@ from datetime import timedelta
 from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
@@ -23,6 +23,10 @@ HOURS_LOOKAHEAD = timedelta(days=7)
 # session just opened, and coming back into one (DESIGN §8). Selling and
 # closing never are: a session already open is never cut.
 HOURS_BOUND_ACTIONS = {"open", "start", "resume"}
+# Cursor data (pos.order.sync_from_ui): the registers whose session closed
+# under the orders being synchronised, which core moves into the register's
+# open session.
+REROUTED_CONFIGS = "pos_session_restriction.rerouted_configs"
 PosRestrictionSettings = namedtuple(
     "PosRestrictionSettings",
     [
@@ -174,7 +178,8 @@ class ResUsers(models.Model):
         string="Sessions Worked In",
         compute="_compute_pos_worked_session_ids",
         help="Technical field used by the record rules: the sessions still open "
-        "that this user opened, resumed or received, whoever holds them now.",
+        "that this user opened, resumed or handed over to a colleague, whoever "
+        "holds them now.",
     )
 
     def init(self):
@@ -419,10 +424,37 @@ class ResUsers(models.Model):
 
     def _check_pos_hand_over(self, session, receiver):
         """Raise unless this user may hand ``session`` over to ``receiver``:
-        they hold it or may operate it, and ``receiver`` may open it in their
-        own name (visible, operable, one open session)."""
-        if session.user_id != self:
-            self._check_pos_session_access(session, "operate")
+        it is not closed, they hold it (a Point of Sale administrator hands
+        any over; taking a colleague's session takes a manager's approval),
+        and ``receiver``, a Point of Sale user of its company, may open it in
+        their own name (visible, operable, one open session)."""
+        if session.state == "closed":
+            raise UserError(
+                self.env._(
+                    "The session %(session)s is closed: there is nothing to hand over.",
+                    session=session._pos_restriction_label(),
+                )
+            )
+        if session.user_id != self and self._pos_restriction_applies():
+            refusal = PosSessionRestrictionError(
+                self.env._(
+                    "Only %(user)s, who holds the session %(session)s, or a "
+                    "Point of Sale administrator can hand it over.",
+                    user=session.user_id.name,
+                    session=session._pos_restriction_label(),
+                ),
+                rule="foreign_session",
+            )
+            self._pos_refuse(refusal, "hand_over", session.config_id, session)
+        if receiver not in session._pos_hand_over_candidates(check_policy=False):
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a Point of Sale user of %(company)s: they "
+                    "cannot take the register over.",
+                    user=receiver.name,
+                    company=session.config_id.company_id.name,
+                )
+            )
         refusal = receiver._pos_receiving_refusal(session)
         self._pos_refuse(refusal, "hand_over", session.config_id, session)
 
@@ -512,6 +544,8 @@ class ResUsers(models.Model):
         if session.user_id == self or not self._pos_session_rule(session):
             return None
         if session.with_user(self).sudo().pos_worked_in:
+            return None
+        if session.config_id.id in self.env.cr.cache.get(REROUTED_CONFIGS, ()):
             return None
         return self._pos_session_refusal(session)
 

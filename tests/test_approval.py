@@ -332,9 +332,13 @@ class TestApproval(PosApprovalCommon):
 
     def test_approval_to_close_covers_the_closing_steps_then_nothing(self):
         session = self.started_session(self.bakery, self.colleague)
+        order = self.create_paid_order(session)
+        order.action_pos_order_paid()
         self.assertRpcResult(self.approve("close", self.bakery))
         self.close_via_rpc(session)
         self.assertEqual(session.user_id, self.colleague)
+        # Closing marks the colleague's orders done: accounting, not a sale.
+        self.assertEqual(order.state, "done")
         # The approval is spent: the colleague's next session stays theirs.
         next_session = self.started_session(self.bakery, self.colleague)
         self.assertRefusedRule(
@@ -697,6 +701,34 @@ class TestHandOver(PosApprovalCommon):
             self.journal(session)[-1][2],
             "From Colin Colleague to Casey Cashier, by Mitchell Admin",
         )
+
+    def test_writing_the_cashier_of_a_session_is_the_same_hand_over(self):
+        session = self.started_session(self.bakery, self.colleague)
+        # The cashier may operate the colleague's session, not take it.
+        self.restrict(self.cashier)
+        self.assertRefusedRule(
+            self.call_kw(
+                "pos.session", "write", [session.ids, {"user_id": self.cashier.id}]
+            ),
+            "foreign_session",
+        )
+        portal = new_test_user(
+            self.env, "psr_portal_holder", groups="base.group_portal"
+        )
+        self.authenticate("psr_colleague", "psr_colleague")
+        response = self.call_kw(
+            "pos.session", "write", [session.ids, {"user_id": portal.id}]
+        )
+        self.assertIn(
+            "is not a Point of Sale user", response["error"]["data"]["message"]
+        )
+        self.assertEqual(session.user_id, self.colleague)
+        self.close_via_rpc(session)
+        response = self.call_kw(
+            "pos.session", "pos_hand_over", [session.ids, self.cashier.id]
+        )
+        self.assertIn("nothing to hand over", response["error"]["data"]["message"])
+        self.assertEqual(session.user_id, self.colleague)
 
     def test_back_office_wizard_hands_over(self):
         session = self.started_session(self.bakery, self.cashier)

@@ -294,6 +294,21 @@ class TestJournalSealingAfterCommit(JournalCase):
             self.env["pos.session.event"]._check_journal_integrity(self.env.company)
         )
 
+    def test_commit_seals_an_approval_given_before_a_session(self):
+        # A manager's approval to open a register goes in its journal at once:
+        # its commit seals it, whatever else the transaction wrote.
+        self.env.cr.postcommit.clear()
+        entry = (
+            self.env["pos.session.event"]
+            .with_user(self.cashier)
+            ._record_on_config("approved", self.bakery, "Mitchell Admin approved")
+        )
+        self.env.flush_all()
+        with self.enter_registry_test_mode():
+            self.env.cr.postcommit.run()
+        self.env.invalidate_all()
+        self.assertTrue(entry.chain_sequence)
+
 
 @tagged("post_install", "-at_install")
 class TestJournalIntegrityButton(JournalChainCase, PosRestrictionHttpCommon):

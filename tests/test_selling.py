@@ -317,7 +317,7 @@ class TestSellingOrders(SellingCase):
         )
 
     def test_order_write_state(self):
-        self.assertSelling(lambda fx: fx.paid.write({"state": "done"}))
+        self.assertSelling(lambda fx: fx.draft.write({"state": "cancel"}))
 
     def test_order_refund_from_back_office(self):
         self.assertSelling(lambda fx: fx.paid.refund())
@@ -341,6 +341,13 @@ class TestSellingOrders(SellingCase):
             )
         )
 
+    def test_order_line_create_with_order_given_by_context(self):
+        self.assertSelling(
+            lambda fx: fx.env["pos.order.line"]
+            .with_context(default_order_id=fx.draft.id)
+            .create(self.line_vals(name="Scarf"))
+        )
+
     def test_order_line_write(self):
         self.assertSelling(
             lambda fx: fx.draft.sudo().lines.with_env(fx.env).write({"qty": 2})
@@ -357,6 +364,15 @@ class TestSellingPayments(SellingCase):
     def test_payment_create(self):
         self.assertSelling(
             lambda fx: fx.env["pos.payment"].create(self.payment_vals(fx.draft, 1.0))
+        )
+
+    def test_payment_create_with_order_given_by_context(self):
+        vals = self.payment_vals(self.env["pos.order"], 1.0)
+        del vals["pos_order_id"]
+        self.assertSelling(
+            lambda fx: fx.env["pos.payment"]
+            .with_context(default_pos_order_id=fx.draft.id)
+            .create(vals)
         )
 
     def test_payment_write(self):
@@ -401,6 +417,68 @@ class TestSellingPayments(SellingCase):
                 "in", 10.0, "Change", False, {"translatedType": "in"}
             )
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSellingAroundClosing(SellingCase):
+    """What closing and invoicing write is accounting, and what the cashier
+    sold in their own session is kept when that session closes under it."""
+
+    def test_marking_orders_done_is_accounting_not_selling(self):
+        # Closing a session and invoicing an order mark it done, whoever does it.
+        self.restrict(self.cashier, lock_foreign=True)
+        self.foreign.paid.with_user(self.cashier).write({"state": "done"})
+        self.assertEqual(self.foreign.paid.state, "done")
+
+    def test_order_sold_in_own_session_closed_meanwhile_goes_where_core_sends_it(
+        self,
+    ):
+        self.restrict(self.cashier, lock_foreign=True)
+        session = self.own.session
+        # Closed without the cashier (remotely, say); a colleague then opens the
+        # register, and the cashier's app sends what it sold before.
+        self.env["pos.order"].search([("session_id", "=", session.id)]).write(
+            {"state": "done"}
+        )
+        session.write({"state": "closed"})
+        colleague_session = self.open_session(self.furniture, self.colleague)
+        payload = self.order_payload(session, self.cashier, self.product)
+        self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        order = self.env["pos.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertEqual((order.session_id, order.state), (colleague_session, "paid"))
+        # Only there: selling straight into the colleague's session is refused.
+        payload = self.order_payload(colleague_session, self.cashier, self.product)
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        self.assertEqual(refused.exception.rule, "foreign_session")
+
+    def test_refund_lands_in_the_register_current_session(self):
+        # A locked-out cashier refunds, in their own session, an order sold in
+        # a colleague's session that closed since.
+        self.restrict(self.cashier, lock_foreign=True)
+        session = self.foreign.session
+        self.env["pos.order"].search([("session_id", "=", session.id)]).write(
+            {"state": "done"}
+        )
+        session.write({"state": "closed"})
+        own_session = self.open_session(self.clothes, self.cashier)
+        self.foreign.paid.with_user(self.cashier).refund()
+        refund = self.env["pos.order"].search([("session_id", "=", own_session.id)])
+        self.assertEqual(refund.lines.refunded_orderline_id, self.foreign.paid.lines)
+
+    def test_order_of_colleague_session_closed_meanwhile_is_still_refused(self):
+        self.restrict(self.cashier, lock_foreign=True)
+        session = self.foreign.session
+        self.env["pos.order"].search([("session_id", "=", session.id)]).write(
+            {"state": "done"}
+        )
+        session.write({"state": "closed"})
+        self.open_session(self.clothes, self.colleague)
+        payload = self.order_payload(session, self.cashier, self.product)
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        self.assertEqual(refused.exception.rule, "foreign_session")
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", payload["uuid"])]))
 
 
 @tagged("post_install", "-at_install")
