@@ -34,7 +34,7 @@ test("a refused sale says the orders stay in the register and who can close it",
     );
     expect(".o_pos_restriction_message").toHaveText(FOREIGN_MESSAGE);
     expect(".o_pos_restriction_note").toHaveText(
-        "The orders that could not be sent stay in this register. Colin Colleague, who opened the session, or a manager can close it."
+        "The orders that could not be sent stay in this register. Colin Colleague, who holds the session, or a manager can close it."
     );
 });
 

@@ -58,7 +58,7 @@ patch(PosStore.prototype, {
             return "";
         }
         return _t(
-            "The orders that could not be sent stay in this register. %(user)s, who opened the session, or a manager can close it.",
+            "The orders that could not be sent stay in this register. %(user)s, who holds the session, or a manager can close it.",
             {user: session_user}
         );
     },
