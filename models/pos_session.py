@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
+from ..exceptions import PosSessionRestrictionError
+
 # Writing these moves a session between states, registers or cashiers.
 GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
 # The journal's event for a session entering each of these states.
@@ -374,12 +376,43 @@ class PosSession(models.Model):
         and closes it as their own. Done by the session's holder or a Point of
         Sale administrator; the receiver must pass the policy."""
         self.ensure_one()
+        actor = self.env.user
         receiver = self.env["res.users"].browse(user_id).exists()
+        if self.state == "closed":
+            raise UserError(
+                self.env._(
+                    "The session %(session)s is closed: there is nothing to hand over.",
+                    session=self._pos_restriction_label(),
+                )
+            )
+        if self.user_id != actor and not actor._pos_is_pos_administrator():
+            actor._pos_refuse(
+                PosSessionRestrictionError(
+                    self.env._(
+                        "Only %(user)s, who holds the session %(session)s, or a "
+                        "Point of Sale administrator can hand it over.",
+                        user=self.user_id.name,
+                        session=self._pos_restriction_label(),
+                    ),
+                    rule="foreign_session",
+                ),
+                "hand_over",
+                self.config_id,
+                self,
+            )
         if not receiver or receiver == self.user_id:
             raise UserError(
                 self.env._("Choose the colleague who takes the register over.")
             )
-        # Writing the cashier of a session hands it over: the policy decides.
+        if receiver not in self._pos_hand_over_candidates(check_policy=False):
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a Point of Sale user of %(company)s: they "
+                    "cannot take the register over.",
+                    user=receiver.name,
+                    company=self.config_id.company_id.name,
+                )
+            )
         self.write({"user_id": receiver.id})
         return True
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
@@ -424,37 +424,10 @@ class ResUsers(models.Model):
 
     def _check_pos_hand_over(self, session, receiver):
         """Raise unless this user may hand ``session`` over to ``receiver``:
-        it is not closed, they hold it (a Point of Sale administrator hands
-        any over; taking a colleague's session takes a manager's approval),
-        and ``receiver``, a Point of Sale user of its company, may open it in
-        their own name (visible, operable, one open session)."""
-        if session.state == "closed":
-            raise UserError(
-                self.env._(
-                    "The session %(session)s is closed: there is nothing to hand over.",
-                    session=session._pos_restriction_label(),
-                )
-            )
-        if session.user_id != self and self._pos_restriction_applies():
-            refusal = PosSessionRestrictionError(
-                self.env._(
-                    "Only %(user)s, who holds the session %(session)s, or a "
-                    "Point of Sale administrator can hand it over.",
-                    user=session.user_id.name,
-                    session=session._pos_restriction_label(),
-                ),
-                rule="foreign_session",
-            )
-            self._pos_refuse(refusal, "hand_over", session.config_id, session)
-        if receiver not in session._pos_hand_over_candidates(check_policy=False):
-            raise UserError(
-                self.env._(
-                    "%(user)s is not a Point of Sale user of %(company)s: they "
-                    "cannot take the register over.",
-                    user=receiver.name,
-                    company=session.config_id.company_id.name,
-                )
-            )
+        they hold it or may operate it, and ``receiver`` may open it in their
+        own name (visible, operable, one open session)."""
+        if session.user_id != self:
+            self._check_pos_session_access(session, "operate")
         refusal = receiver._pos_receiving_refusal(session)
         self._pos_refuse(refusal, "hand_over", session.config_id, session)
 
@@ -623,6 +596,12 @@ class ResUsers(models.Model):
                 "you cannot hand '%(pos)s' over to them until they close it.",
                 session=other_session._pos_restriction_label(),
                 other=other_session.config_id.name,
+                **values,
+            )
+        elif refusal.rule == "outside_hours":
+            message = self.env._(
+                "%(user)s is outside their working hours: you cannot hand "
+                "'%(pos)s' over to them now.",
                 **values,
             )
         else:

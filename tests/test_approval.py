@@ -702,33 +702,14 @@ class TestHandOver(PosApprovalCommon):
             "From Colin Colleague to Casey Cashier, by Mitchell Admin",
         )
 
-    def test_writing_the_cashier_of_a_session_is_the_same_hand_over(self):
-        session = self.started_session(self.bakery, self.colleague)
-        # The cashier may operate the colleague's session, not take it.
-        self.restrict(self.cashier)
-        self.assertRefusedRule(
-            self.call_kw(
-                "pos.session", "write", [session.ids, {"user_id": self.cashier.id}]
-            ),
-            "foreign_session",
-        )
-        portal = new_test_user(
-            self.env, "psr_portal_holder", groups="base.group_portal"
-        )
-        self.authenticate("psr_colleague", "psr_colleague")
-        response = self.call_kw(
-            "pos.session", "write", [session.ids, {"user_id": portal.id}]
-        )
-        self.assertIn(
-            "is not a Point of Sale user", response["error"]["data"]["message"]
-        )
-        self.assertEqual(session.user_id, self.colleague)
+    def test_closed_session_is_not_handed_over(self):
+        session = self.started_session(self.bakery, self.cashier)
         self.close_via_rpc(session)
         response = self.call_kw(
-            "pos.session", "pos_hand_over", [session.ids, self.cashier.id]
+            "pos.session", "pos_hand_over", [session.ids, self.colleague.id]
         )
         self.assertIn("nothing to hand over", response["error"]["data"]["message"])
-        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(session.user_id, self.cashier)
 
     def test_back_office_wizard_hands_over(self):
         session = self.started_session(self.bakery, self.cashier)

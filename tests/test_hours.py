@@ -220,6 +220,12 @@ class TestShiftHours(HoursCase):
             self.assertEqual(session.user_id, self.colleague)
             with self.assertRefused(outside("Thursday 09:00")):
                 session.with_user(self.cashier).write({"user_id": self.cashier.id})
+            # Nor may a manager hand it to a cashier outside their hours.
+            with self.assertRefused(
+                "Casey Cashier is outside their working hours: you cannot hand "
+                "'Bakery Shop' over to them now."
+            ):
+                session.with_user(self.manager).pos_hand_over(self.cashier.id)
         self.assertEqual(session.user_id, self.colleague)
 
     def test_session_open_across_end_of_shift_is_never_cut(self):
