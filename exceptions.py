@@ -1,3 +1,5 @@
+import logging
+
 from odoo.exceptions import UserError
 
 
@@ -9,6 +11,10 @@ class PosSessionRestrictionError(UserError):
     ``foreign_session``, ``single_session`` or ``outside_hours``; for manager
     approvals, ``wrong_pin``, ``approval_locked`` or ``not_approver``.
     """
+
+    # Odoo's HTTP layer logs a UserError as a warning. A refusal is a business
+    # outcome, recorded in the restriction log: not a server problem.
+    loglevel = logging.INFO
 
     def __init__(self, message, rule=None):
         super().__init__(message)
