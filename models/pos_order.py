@@ -39,6 +39,22 @@ class PosOrder(models.Model):
         self._check_pos_selling()
         return super().refund()
 
+    def _get_open_order(self, order):
+        # pos_restaurant answers an order sent for a table with the draft order
+        # already on that table, whichever register holds it (registers may
+        # share a floor), then moves it into the session of the order sent. A
+        # draft order of a session the user may not sell in is not theirs to
+        # take over: the order sent stays an order of its own.
+        open_order = super()._get_open_order(order)
+        if (
+            open_order
+            and open_order.uuid != order.get("uuid")
+            # sudo: the order's session may be hidden from the user
+            and self.env.user._pos_selling_refusal(open_order.sudo().session_id)
+        ):
+            return self.browse()
+        return open_order
+
     def _check_pos_selling(self, new_session_id=None):
         """Raise unless the current user may change these orders, and move
         them to the session ``new_session_id`` if given."""

@@ -9,3 +9,4 @@ from . import test_attacks
 from . import test_performance
 from . import test_selling
 from . import test_journal
+from . import test_family_restaurant
