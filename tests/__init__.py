@@ -10,3 +10,4 @@ from . import test_performance
 from . import test_selling
 from . import test_journal
 from . import test_family_restaurant
+from . import test_family_self_order

@@ -16,8 +16,8 @@ export function helpersOf(name) {
     return helpers;
 }
 
-/** Open the register from the POS app's first screen and start the session. */
-export function openAndStart() {
+/** Enter the register from the POS app's first screen, once it has loaded. */
+export function enterRegister() {
     return [
         {
             // Loading every model of the family takes a while on a busy machine.
@@ -26,8 +26,12 @@ export function openAndStart() {
             timeout: 60000,
         },
         Chrome.startPoS(),
-        Dialog.confirm("Open Register"),
     ].flat();
+}
+
+/** Enter the register and start its new session. */
+export function openAndStart() {
+    return [enterRegister(), Dialog.confirm("Open Register")].flat();
 }
 
 /** Wait until every order with lines has reached the server with its last
