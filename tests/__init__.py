@@ -11,3 +11,5 @@ from . import test_selling
 from . import test_journal
 from . import test_family_restaurant
 from . import test_family_self_order
+from . import test_family_loyalty
+from . import test_family_sale
