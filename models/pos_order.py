@@ -14,7 +14,7 @@ class PosOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if SOLD_ORDER_FIELDS & vals.keys():
+        if SOLD_ORDER_FIELDS & vals.keys() and not self._pos_paid_online(vals):
             self._check_pos_selling(vals.get("session_id"))
         return super().write(vals)
 
@@ -54,6 +54,19 @@ class PosOrder(models.Model):
         ):
             return self.browse()
         return open_order
+
+    def _pos_paid_online(self, vals):
+        """Whether ``vals`` only mark as paid orders that payments the customer
+        made online paid in full: core does it once the payment provider
+        confirmed the last one (see pos.payment._pos_paid_online)."""
+        Payment = self.env["pos.payment"]
+        if vals != {"state": "paid"} or "online_account_payment_id" not in Payment:
+            return False
+        # sudo: the orders may be of a session hidden from the user
+        return all(
+            order.payment_ids.online_account_payment_id and order._is_pos_order_paid()
+            for order in self.sudo()
+        )
 
     def _check_pos_selling(self, new_session_id=None):
         """Raise unless the current user may change these orders, and move
