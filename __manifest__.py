@@ -14,8 +14,10 @@
         "security/ir.model.access.csv",
         "security/pos_session_restriction_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/pos_restriction_log_views.xml",
         "views/pos_session_event_views.xml",
+        "views/pos_approval_grant_views.xml",
         "views/pos_session_views.xml",
         "views/res_users_views.xml",
         "views/pos_config_views.xml",
@@ -36,6 +38,9 @@
         "web.assets_tests": [
             "pos_session_restriction/static/tests/tours/**/*",
         ],
+        "web.assets_unit_tests": [
+            "pos_session_restriction/static/tests/unit/**/*",
+        ],
         # The self-ordering app's test bundle: it exists only where
         # pos_self_order is installed.
         "pos_self_order.assets_tests": [
@@ -46,6 +51,10 @@
         "static/description/icon.png",
         "static/description/dashboard_view_only.png",
         "static/description/users_form.png",
+        "static/description/approval_keypad.png",
+        "static/description/hand_over_dialog.png",
+        "static/description/supervision_board.png",
+        "static/description/outside_hours.png",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
