@@ -59,8 +59,12 @@ class PosOrder(models.Model):
         """Whether ``vals`` only mark as paid orders that payments the customer
         made online paid in full: core does it once the payment provider
         confirmed the last one (see pos.payment._pos_paid_online)."""
-        Payment = self.env["pos.payment"]
-        if vals != {"state": "paid"} or "online_account_payment_id" not in Payment:
+        return vals == {"state": "paid"} and self._pos_paid_online_in_full()
+
+    def _pos_paid_online_in_full(self):
+        """Whether payments the customer made online (pos_online_payment, no
+        dependency) paid each of these orders in full."""
+        if "online_account_payment_id" not in self.env["pos.payment"]:
             return False
         # sudo: the orders may be of a session hidden from the user
         return all(

@@ -91,6 +91,8 @@ class TestFamilyOnlinePayment(PosFamilyCase):
             "session_id": session.id,
             "table_id": table.id,
             "preset_id": False,
+            # As the self-ordering app sends it: an order to pay later.
+            "state": "draft",
             "amount_paid": 0.0,
             "amount_return": 0.0,
             "amount_tax": 0.0,
@@ -191,6 +193,11 @@ class TestFamilyOnlinePayment(PosFamilyCase):
         self.customer_pays_online(order)
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.payment_ids.session_id, session)
+        # Core costed its lines once it was paid, as the cashier; a cost
+        # already there is no more theirs to change than anything else sold.
+        self.assertTrue(all(order.lines.mapped("is_total_cost_computed")))
+        with self.assertRefused("not allowed to access this Point of Sale"):
+            order.lines.with_user(self.cashier).write({"total_cost": 0.0})
         # The customer's payment pays no other order, by any other path.
         other = self.customer_orders(self.hidden_bar)
         with self.assertRefused("not allowed to access this Point of Sale"):
