@@ -84,6 +84,8 @@ class TestFamilySelfOrder(PosFamilyCase):
             "session_id": session.id,
             "table_id": table.id if table else False,
             "preset_id": False,
+            # As the self-ordering app sends it: an order to pay later.
+            "state": "draft",
             "amount_paid": 0.0,
             "amount_return": 0.0,
             "amount_tax": 0.0,
