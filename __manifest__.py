@@ -41,6 +41,11 @@
         "web.assets_unit_tests": [
             "pos_session_restriction/static/tests/unit/**/*",
         ],
+        # The self-ordering app's test bundle: it exists only where
+        # pos_self_order is installed.
+        "pos_self_order.assets_tests": [
+            "pos_session_restriction/static/tests/self_order/**/*",
+        ],
     },
     "images": [
         "static/description/icon.png",

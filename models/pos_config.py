@@ -1,7 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 ALLOWED_USER_FIELDS = {"pos_view_user_ids", "pos_access_user_ids"}
+# pos_self_order's fields (no dependency): who takes the public's orders, and how.
+SELF_ORDERING_FIELDS = {"self_ordering_default_user_id", "self_ordering_mode"}
 
 
 class PosConfig(models.Model):
@@ -90,12 +92,16 @@ class PosConfig(models.Model):
         configs = super().create(vals_list)
         if any(ALLOWED_USER_FIELDS & vals.keys() for vals in vals_list):
             configs._pos_allowed_users_changed()
+        if any(SELF_ORDERING_FIELDS & vals.keys() for vals in vals_list):
+            configs._check_pos_self_ordering_user()
         return configs
 
     def write(self, vals):
         res = super().write(vals)
         if ALLOWED_USER_FIELDS & vals.keys():
             self._pos_allowed_users_changed()
+        if SELF_ORDERING_FIELDS & vals.keys():
+            self._check_pos_self_ordering_user()
         return res
 
     def open_ui(self):
@@ -200,6 +206,28 @@ class PosConfig(models.Model):
                 self.current_session_id, "resume" if action == "open" else action
             )
 
+    def _check_pos_self_ordering_user(self):
+        """Self-ordering (pos_self_order) takes the public's orders as each
+        register's self-ordering user, into the session a cashier opened: a
+        user the restrictions keep from selling in it would leave the kiosk
+        and the tables' QR codes refusing every order, or empty."""
+        for config in self.filtered(
+            lambda c: c.self_ordering_mode in ("kiosk", "mobile")
+            and c.self_ordering_default_user_id
+            and not c.self_ordering_default_user_id._pos_sells_in_every_session(c)
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(user)s takes the self-orders of '%(pos)s' for the public, "
+                    "in the sessions its cashiers open: '%(pos)s' must be among "
+                    "their visible and operable Points of Sale, and they may not "
+                    "be restricted to the sessions they opened. Choose another "
+                    "self-ordering user, or change their restrictions.",
+                    user=config.self_ordering_default_user_id.name,
+                    pos=config.name,
+                )
+            )
+
     def _pos_allowed_users_changed(self):
         """Check the lists of this register's users, changed from this side,
         and drop what was cached from them (record rules, restriction settings).
@@ -207,7 +235,7 @@ class PosConfig(models.Model):
         Not a constraint: core validates every field of a register each time it
         is opened, and this check reads the lists of all its users. A user taken
         off the visible list while still operating the register is among them."""
-        (
-            self.pos_view_user_ids | self.pos_access_user_ids
-        )._check_pos_access_config_ids()
+        users = self.pos_view_user_ids | self.pos_access_user_ids
+        users._check_pos_access_config_ids()
+        users._check_pos_self_ordering_user()
         self.env.registry.clear_cache()

@@ -22,7 +22,7 @@ class PosOrder(models.Model):
         sold_fields = SOLD_ORDER_FIELDS & vals.keys()
         if vals.get("state") == ACCOUNTED_STATE:
             sold_fields.discard("state")
-        if sold_fields:
+        if sold_fields and not self._pos_paid_online(vals):
             self._check_pos_selling(vals.get("session_id"))
         return super().write(vals)
 
@@ -66,6 +66,39 @@ class PosOrder(models.Model):
         current_sessions = self.sudo().session_id.config_id.current_session_id
         self.env.user._check_pos_selling(current_sessions)
         return super().refund()
+
+    def _get_open_order(self, order):
+        # pos_restaurant answers an order sent for a table with the draft order
+        # already on that table, whichever register holds it (registers may
+        # share a floor), then moves it into the session of the order sent. A
+        # draft order of a session the user may not sell in is not theirs to
+        # take over: the order sent stays an order of its own.
+        open_order = super()._get_open_order(order)
+        if (
+            open_order
+            and open_order.uuid != order.get("uuid")
+            # sudo: the order's session may be hidden from the user
+            and self.env.user._pos_selling_refusal(open_order.sudo().session_id)
+        ):
+            return self.browse()
+        return open_order
+
+    def _pos_paid_online(self, vals):
+        """Whether ``vals`` only mark as paid orders that payments the customer
+        made online paid in full: core does it once the payment provider
+        confirmed the last one (see pos.payment._pos_paid_online)."""
+        return vals == {"state": "paid"} and self._pos_paid_online_in_full()
+
+    def _pos_paid_online_in_full(self):
+        """Whether payments the customer made online (pos_online_payment, no
+        dependency) paid each of these orders in full."""
+        if "online_account_payment_id" not in self.env["pos.payment"]:
+            return False
+        # sudo: the orders may be of a session hidden from the user
+        return all(
+            order.payment_ids.online_account_payment_id and order._is_pos_order_paid()
+            for order in self.sudo()
+        )
 
     def _check_pos_selling(self, new_session_id=None):
         """Raise unless the current user may change these orders, and move

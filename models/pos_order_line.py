@@ -1,5 +1,9 @@
 from odoo import api, models
 
+# What core writes on the lines of an order once it is paid: their cost, for its
+# margin.
+COST_LINE_FIELDS = {"total_cost", "is_total_cost_computed"}
+
 
 class PosOrderLine(models.Model):
     _inherit = "pos.order.line"
@@ -18,9 +22,24 @@ class PosOrderLine(models.Model):
         orders = self.sudo().order_id
         if vals.get("order_id"):
             orders |= orders.browse(vals["order_id"])
-        orders._check_pos_selling()
+        if not self._pos_costed_once_paid_online(vals, orders):
+            orders._check_pos_selling()
         return super().write(vals)
 
     def unlink(self):
         self.sudo().order_id._check_pos_selling()
         return super().unlink()
+
+    def _pos_costed_once_paid_online(self, vals, orders):
+        """Whether ``vals`` only give these lines their first cost, of orders
+        the customer paid in full online. Core costs an order's lines once it
+        is paid, as whoever is logged in on the payment pages when the payment
+        provider confirms the last payment (a restricted cashier paying as a
+        customer, too, in a session they may not sell in): that is no
+        cashier's sale, and the cost of a line already costed stays refused."""
+        return (
+            vals.keys() <= COST_LINE_FIELDS
+            # sudo: the lines may be of a session hidden from the user
+            and not any(self.sudo().mapped("is_total_cost_computed"))
+            and orders._pos_paid_online_in_full()
+        )

@@ -11,8 +11,11 @@ class PosPayment(models.Model):
     def create(self, vals_list):
         # The ORM fills in a default from the context: it counts too.
         default = self.env.context.get("default_pos_order_id")
-        order_ids = {vals.get("pos_order_id", default) for vals in vals_list}
-        order_ids -= {None, False}
+        order_ids = {
+            vals.get("pos_order_id", default)
+            for vals in vals_list
+            if not self._pos_paid_online(vals)
+        } - {None, False}
         self.env["pos.order"].browse(order_ids)._check_pos_selling()
         return super().create(vals_list)
 
@@ -29,3 +32,23 @@ class PosPayment(models.Model):
     def unlink(self):
         self.sudo().pos_order_id._check_pos_selling()
         return super().unlink()
+
+    def _pos_paid_online(self, vals):
+        """Whether ``vals`` record a payment the customer made online and the
+        payment provider confirmed (pos_online_payment, no dependency). That
+        money is the customer's, recorded on the public's payment pages
+        whoever is logged in there: no cashier's sale."""
+        account_payment_id = vals.get("online_account_payment_id")
+        if not account_payment_id:
+            return False
+        # sudo: accounting and payment transactions are no cashier's to read
+        transaction = (
+            self.env["account.payment"]
+            .sudo()
+            .browse(account_payment_id)
+            .payment_transaction_id
+        )
+        return transaction.state in (
+            "authorized",
+            "done",
+        ) and transaction.pos_order_id.id == vals.get("pos_order_id")

@@ -264,6 +264,18 @@ class ResUsers(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "pos_view_config_ids", "pos_access_config_ids", "pos_lock_foreign_sessions"
+    )
+    def _check_pos_self_ordering_user(self):
+        # Self-ordering (pos_self_order) is no dependency: check only where it is.
+        Config = self.env["pos.config"]
+        if "self_ordering_default_user_id" in Config._fields:
+            # sudo: whichever registers the user may see
+            Config.sudo().with_context(active_test=False).search(
+                [("self_ordering_default_user_id", "in", self.ids)]
+            )._check_pos_self_ordering_user()
+
     def _get_invalidation_fields(self):
         # The record rules read these fields; their domains are cached per user.
         return super()._get_invalidation_fields() | RESTRICTION_FIELDS
@@ -448,6 +460,24 @@ class ResUsers(models.Model):
                 refusal, action, config, session, approver=approver
             )
             raise refusal
+
+    def _pos_sells_in_every_session(self, config):
+        """Whether this user may sell in any session of ``config``, as the
+        register's self-ordering user must, whether the switch is on or not."""
+        self.ensure_one()
+        # sudo: the restriction fields belong to POS administrators
+        user = self.sudo().with_context(active_test=False)
+        if (
+            user._is_superuser()
+            or not user._has_group("point_of_sale.group_pos_user")
+            or user._has_group("point_of_sale.group_pos_manager")
+        ):
+            return True
+        return (
+            not user.pos_lock_foreign_sessions
+            and (not user.pos_view_config_ids or config in user.pos_view_config_ids)
+            and (not user.pos_access_config_ids or config in user.pos_access_config_ids)
+        )
 
     def _pos_config_rule(self, config):
         """The rule that stops this user operating ``config``, if any."""

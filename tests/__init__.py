@@ -15,3 +15,8 @@ from . import test_supervision
 from . import test_supervision_performance
 from . import test_hours
 from . import test_journal_integrity
+from . import test_family_restaurant
+from . import test_family_self_order
+from . import test_family_loyalty
+from . import test_family_sale
+from . import test_family_online_payment
