@@ -6,7 +6,8 @@ class PosSessionRestrictionError(UserError):
 
     The POS frontend recognises refusals by this class name; ``rule`` says
     which restriction refused: ``not_visible``, ``not_operable``,
-    ``foreign_session`` or ``single_session``.
+    ``foreign_session`` or ``single_session``; for manager approvals,
+    ``wrong_pin``, ``approval_locked`` or ``not_approver``.
     """
 
     def __init__(self, message, rule=None):

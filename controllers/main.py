@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.point_of_sale.controllers import main
@@ -26,9 +27,50 @@ class PosController(main.PosController):
         except PosSessionRestrictionError as error:
             # Keep nothing of the refused attempt, as if the error had propagated.
             request.env.cr.rollback()
-            return request.render(
-                "pos_session_restriction.pos_ui_refused",
-                {"message": error.args[0]},
-                status=403,
+            return self._pos_render_refusal(
+                error.args[0], config_id, error.context.get("approval_action")
             )
         return response
+
+    @http.route(
+        "/pos_session_restriction/approve", type="http", auth="user", methods=["POST"]
+    )
+    def pos_approve(self, config_id, approval_action, approver_id="", pin="", **k):
+        """The refusal page's *Manager approval*: on success, go to the register."""
+        config = request.env["pos.config"].browse(
+            int(config_id) if str(config_id).isdigit() else 0
+        )
+        try:
+            config.pos_request_approval(
+                approval_action,
+                int(approver_id) if approver_id.isdigit() else False,
+                pin,
+            )
+        except UserError as error:
+            request.env.cr.rollback()
+            return self._pos_render_refusal(
+                error.args[0], config_id, approval_action, approval_error=True
+            )
+        return request.redirect(f"/pos/ui/{config.id}")
+
+    def _pos_render_refusal(
+        self, message, config_id, approval_action=False, approval_error=False
+    ):
+        """The page that tells why the register is refused, offering a
+        manager's approval when one may lift the refusal."""
+        values = {"message": message, "approval_error": approval_error}
+        config = request.env["pos.config"]
+        if str(config_id).isdigit():
+            config = config.browse(int(config_id)).exists()
+        if approval_action and config and config.has_access("read"):
+            grants = request.env["pos.approval.grant"]
+            actions = dict(grants._fields["action"]._description_selection(request.env))
+            values["approval"] = {
+                "config_id": config.id,
+                "action": approval_action,
+                "action_label": actions.get(approval_action, ""),
+                "approvers": config.pos_approvers(),
+            }
+        return request.render(
+            "pos_session_restriction.pos_ui_refused", values, status=403
+        )

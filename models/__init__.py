@@ -9,3 +9,8 @@ from . import pos_payment
 from . import report_pos_order
 from . import res_config_settings
 from . import pos_restriction_log
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import pos_approval_grant
+from . import pos_approval_attempt

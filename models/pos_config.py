@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 ALLOWED_USER_FIELDS = {"pos_view_user_ids", "pos_access_user_ids"}
 
@@ -35,22 +36,54 @@ class PosConfig(models.Model):
             ("not_visible", "Not visible"),
             ("not_operable", "View only"),
             ("foreign_session", "Opened by another user"),
+            ("outside_hours", "Outside working hours"),
         ],
         compute="_compute_pos_restriction_rule",
         help="The restriction that stops the current user from opening, "
         "continuing or closing this Point of Sale, if any.",
+    )
+    pos_session_abandoned = fields.Boolean(
+        string="Session Abandoned",
+        compute="_compute_pos_session_abandoned",
+        help="The open session of this Point of Sale has been idle longer than "
+        "the Point of Sale settings allow.",
+    )
+    pos_restriction_hours_from = fields.Char(
+        string="Opens From",
+        compute="_compute_pos_restriction_rule",
+        help="When the current user, outside their working hours, may next open "
+        "a Point of Sale.",
     )
 
     @api.depends_context("uid")
     @api.depends("session_ids.state", "session_ids.user_id")
     def _compute_pos_restriction_rule(self):
         user = self.env.user
+        outside_hours = user._pos_outside_hours()
+        hours_from = (
+            outside_hours
+            and outside_hours.next_start
+            and user._pos_hours_label(outside_hours.next_start)
+        )
         for config in self:
-            if config.current_session_id:
-                rule = user._pos_session_rule(config.current_session_id)
+            session = config.current_session_id
+            if session:
+                rule = user._pos_session_rule(session)
             else:
                 rule = user._pos_config_rule(config)
+            # Outside their hours, a user may still close a session in closing
+            # control, not open, start or continue one.
+            if not rule and outside_hours and session.state != "closing_control":
+                rule = "outside_hours"
             config.pos_restriction_rule = rule
+            config.pos_restriction_hours_from = (
+                rule == "outside_hours" and hours_from or False
+            )
+
+    @api.depends("session_ids.state", "session_ids.pos_abandoned")
+    def _compute_pos_session_abandoned(self):
+        for config in self:
+            config.pos_session_abandoned = config.current_session_id.pos_abandoned
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -76,6 +109,85 @@ class PosConfig(models.Model):
     def open_existing_session_cb(self):
         self._check_pos_restriction("close")
         return super().open_existing_session_cb()
+
+    def pos_approvers(self):
+        """Who may approve a request at this register: ids and names only."""
+        self.ensure_one()
+        self.check_access("read")
+        approvers = self.env["res.users"]._pos_approvers(self.company_id)
+        return [
+            {"id": user.id, "name": user.name}
+            for user in approvers
+            if user != self.env.user
+        ]
+
+    def pos_request_approval(self, action, approver_id, pin):
+        """Ask the Point of Sale administrator ``approver_id``, who types their
+        ``pin`` at the register, to let the current user do ``action`` once on
+        this register: ``take_over`` its session (done at once), ``resume`` or
+        ``close`` it, or ``open`` the register."""
+        self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        grants = self.env["pos.approval.grant"]
+        actions = dict(grants._fields["action"]._description_selection(self.env))
+        if action not in actions:
+            raise UserError(self.env._("This is not something a manager approves."))
+        session = self.current_session_id
+        self._check_pos_approval_request(action, session)
+        # sudo: an approver is named by id; the policy says who may approve
+        approver = self.env["res.users"].sudo()
+        if isinstance(approver_id, int) and not isinstance(approver_id, bool):
+            approver = approver.browse(approver_id).exists()
+        user._pos_refuse(
+            user._pos_approver_refusal(approver, self),
+            action,
+            self,
+            session,
+            approver=approver,
+        )
+        self.env["pos.approval.attempt"]._check_approval_pin(
+            approver, self, pin, action, session
+        )
+        grants._grant(user, self, action, session, approver)
+        note = self.env._(
+            "%(approver)s approved: %(action)s",
+            approver=approver.name,
+            action=actions[action],
+        )
+        journal = self.env["pos.session.event"]
+        if session:
+            journal._record("approved", session, note)
+        else:
+            journal._record_on_config("approved", self, note)
+        if action == "take_over":
+            # The approver hands the session over: they proved who they are.
+            session.with_user(approver).pos_hand_over(user.id)
+        return True
+
+    def _check_pos_approval_request(self, action, session):
+        """Refuse to ask for an approval that cannot be used: before anyone
+        types a PIN."""
+        user = self.env.user
+        if action in ("take_over", "resume", "close") and not session:
+            raise UserError(
+                self.env._(
+                    "'%(pos)s' has no open session: there is nothing to take over, "
+                    "resume or close.",
+                    pos=self.name,
+                )
+            )
+        if action == "take_over":
+            if session.user_id == user:
+                raise UserError(
+                    self.env._(
+                        "The session %(session)s is already yours.",
+                        session=session._pos_restriction_label(),
+                    )
+                )
+            # Whatever a manager approves, the cashier must be allowed to hold
+            # the session: told now, in their own words, before any PIN is typed.
+            user._check_pos_session_opening(self, user, "take_over", session)
 
     def _check_pos_restriction(self, action):
         """Raise unless the current user may ``action`` (open or close) this

@@ -47,6 +47,10 @@ class PosRestrictionLog(models.Model):
             ("not_operable", "Not operable"),
             ("foreign_session", "Opened by another user"),
             ("single_session", "One open session"),
+            ("outside_hours", "Outside working hours"),
+            ("wrong_pin", "Wrong approval PIN"),
+            ("approval_locked", "Approvals locked"),
+            ("not_approver", "Not an approver"),
         ],
         required=True,
         readonly=True,
@@ -59,6 +63,8 @@ class PosRestrictionLog(models.Model):
             ("close", "Close"),
             ("operate", "Operate"),
             ("sell", "Sell"),
+            ("hand_over", "Hand over"),
+            ("take_over", "Take over"),
         ],
         string="Attempted",
         readonly=True,
@@ -72,12 +78,19 @@ class PosRestrictionLog(models.Model):
         ],
         readonly=True,
     )
+    approver_id = fields.Many2one(
+        "res.users",
+        string="Approver",
+        readonly=True,
+        ondelete="cascade",
+        help="For a manager's approval: the administrator whose PIN was typed.",
+    )
     ip_address = fields.Char(string="IP Address", readonly=True)
     message = fields.Text(readonly=True)
     attempt_count = fields.Integer(string="Attempts", default=1, readonly=True)
 
     @api.model
-    def _log_refusal(self, refusal, action, config, session=None):
+    def _log_refusal(self, refusal, action, config, session=None, approver=None):
         """Record ``refusal`` once the request's transaction is over, through a
         cursor of its own: the refusal rolls that transaction back, and may be
         raised while it holds locks on the very rows the entry refers to."""
@@ -85,6 +98,7 @@ class PosRestrictionLog(models.Model):
             "user_id": self.env.uid,
             "config_id": config.id,
             "session_id": session.id if session else False,
+            "approver_id": approver.id if approver else False,
             "rule": refusal.rule,
             "action": action,
             "channel": self._request_channel(),
@@ -119,6 +133,7 @@ class PosRestrictionLog(models.Model):
                 ("user_id", "=", vals["user_id"]),
                 ("config_id", "=", vals["config_id"]),
                 ("rule", "=", vals["rule"]),
+                ("approver_id", "=", vals.get("approver_id", False)),
                 ("last_date", ">=", now - FLOOD_WINDOW),
             ],
             limit=1,

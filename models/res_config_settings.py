@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
-from .res_users import ENABLED_PARAM
+from .pos_session import ABANDONED_AFTER_PARAM, DEFAULT_ABANDONED_AFTER_HOURS
+from .res_users import DEFAULT_HOURS_GRACE_MINUTES, ENABLED_PARAM, HOURS_GRACE_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -22,11 +23,41 @@ class ResConfigSettings(models.TransientModel):
         help="Entries of the restriction log older than this are deleted daily.",
     )
 
+    pos_abandoned_after_hours = fields.Integer(
+        string="Flag Sessions Idle For (Hours)",
+        config_parameter=ABANDONED_AFTER_PARAM,
+        default=DEFAULT_ABANDONED_AFTER_HOURS,
+        help="An open session without orders or journal entries for this long "
+        "is flagged abandoned, and a POS administrator is asked to close it; one "
+        "never started and without orders is discarded.",
+    )
+    pos_restriction_hours_grace_minutes = fields.Integer(
+        string="Grace Period Around Working Hours (Minutes)",
+        config_parameter=HOURS_GRACE_PARAM,
+        default=DEFAULT_HOURS_GRACE_MINUTES,
+        help="Users with working hours may open or continue a Point of Sale this "
+        "many minutes before their hours start and after they end.",
+    )
+
     @api.constrains("pos_restriction_log_retention_days")
     def _check_pos_restriction_log_retention_days(self):
         if any(s.pos_restriction_log_retention_days < 1 for s in self):
             raise ValidationError(
                 self.env._("Keep refused attempts for at least one day.")
+            )
+
+    @api.constrains("pos_abandoned_after_hours")
+    def _check_pos_abandoned_after_hours(self):
+        if any(s.pos_abandoned_after_hours < 1 for s in self):
+            raise ValidationError(
+                self.env._("Flag sessions idle for at least one hour.")
+            )
+
+    @api.constrains("pos_restriction_hours_grace_minutes")
+    def _check_pos_restriction_hours_grace_minutes(self):
+        if any(s.pos_restriction_hours_grace_minutes < 0 for s in self):
+            raise ValidationError(
+                self.env._("The grace period around working hours cannot be negative.")
             )
 
     def set_values(self):

@@ -1,27 +1,105 @@
+import logging
+import re
+import threading
 from collections import namedtuple
+from datetime import timedelta
+
+from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import str2bool
+from odoo.tools import SQL, format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
+from .pos_approval_grant import LIFTABLE_RULES
 from .pos_session_event import WORKED_IN_EVENTS
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
+HOURS_GRACE_PARAM = "pos_session_restriction.hours_grace_minutes"
+DEFAULT_HOURS_GRACE_MINUTES = 0
+# How far ahead a refusal outside working hours looks for the next start of work.
+HOURS_LOOKAHEAD = timedelta(days=7)
+# The actions a working schedule bounds: opening a register, starting the
+# session just opened, and coming back into one (DESIGN §8). Selling and
+# closing never are: a session already open is never cut.
+HOURS_BOUND_ACTIONS = {"open", "start", "resume"}
 PosRestrictionSettings = namedtuple(
     "PosRestrictionSettings",
-    ["view_config_ids", "access_config_ids", "lock_foreign", "single_session"],
+    [
+        "view_config_ids",
+        "access_config_ids",
+        "lock_foreign",
+        "single_session",
+        "calendar_id",
+        "tz",
+    ],
 )
+# The next start of work of a user outside their hours: an aware datetime in
+# their time zone, or None when their schedule has none within HOURS_LOOKAHEAD.
+OutsideHours = namedtuple("OutsideHours", ["next_start"])
 RESTRICTION_FIELDS = {
     "pos_view_config_ids",
     "pos_access_config_ids",
     "pos_lock_foreign_sessions",
     "pos_single_session",
+    "pos_resource_calendar_id",
 }
+PIN_PATTERN = re.compile(r"[0-9]{4,12}")
+# The column that keeps the hash of each approval PIN. No field maps it: only the
+# SQL of this file reads or writes it, as res.users does with passwords.
+PIN_HASH_COLUMN = "pos_approval_pin_hash"
+# The public methods that take an approval PIN among their arguments.
+PIN_METHODS = frozenset({"pos_request_approval"})
+
+
+class _PinHashQueryFilter(logging.Filter):
+    """Keeps out of Odoo's SQL debug log (which prints every query with its
+    parameters) the query that stores a PIN hash, in the thread running it."""
+
+    local = threading.local()
+
+    def filter(self, record):
+        return not getattr(self.local, "active", False)
+
+
+class _PinCallFilter(logging.Filter):
+    """Keeps PINs out of Odoo's RPC debug log (``odoo.service.model`` prints
+    every call with its arguments): the calls that carry one say so instead."""
+
+    def filter(self, record):
+        args = record.args
+        if (
+            isinstance(args, tuple)
+            and len(args) == 3
+            and (args[1] in PIN_METHODS or "pos_approval_pin" in str(args[2]))
+        ):
+            record.args = (args[0], args[1], "<arguments hidden: approval PIN>")
+        return True
+
+
+def _install_log_filter(logger_name, filter_class):
+    """Add one ``filter_class`` to the logger, once however often this module
+    is loaded, and return it."""
+    logger = logging.getLogger(logger_name)
+    for log_filter in list(logger.filters):
+        if type(log_filter).__name__ == filter_class.__name__:
+            logger.removeFilter(log_filter)
+    log_filter = filter_class()
+    logger.addFilter(log_filter)
+    return log_filter
+
+
+_PIN_HASH_FILTER = _install_log_filter("odoo.sql_db", _PinHashQueryFilter)
+_install_log_filter("odoo.service.model", _PinCallFilter)
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        # POS administrators set their own PIN; the inverse refuses everyone else.
+        return super().SELF_WRITEABLE_FIELDS + ["pos_approval_pin"]
 
     pos_view_config_ids = fields.Many2many(
         "pos.config",
@@ -56,6 +134,32 @@ class ResUsers(models.Model):
         help="The user may not open a Point of Sale while a session they opened "
         "is still open on another one.",
     )
+    pos_resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        groups="point_of_sale.group_pos_manager",
+        help="The user may open or continue a Point of Sale only within these "
+        "hours, in their time zone (the schedule's when they have none), give or "
+        "take the grace period of the Point of Sale settings. Public holidays of "
+        "the schedule count as closed. A session already open is never cut: its "
+        "orders keep syncing and it may still be closed. Leave empty for no "
+        "limit.",
+    )
+    pos_approval_pin = fields.Char(
+        string="Approval PIN",
+        compute="_compute_pos_approval_pin",
+        inverse="_inverse_pos_approval_pin",
+        copy=False,
+        groups="point_of_sale.group_pos_manager,base.group_erp_manager",
+        help="4 to 12 digits a Point of Sale administrator types at a register to "
+        "approve what a cashier may not do alone. Stored hashed, never shown: "
+        "type a new one to replace it.",
+    )
+    pos_approval_pin_set = fields.Boolean(
+        string="Has an Approval PIN",
+        compute="_compute_pos_approval_pin_set",
+        groups="point_of_sale.group_pos_manager,base.group_erp_manager",
+    )
     pos_refusal_count = fields.Integer(
         compute="_compute_pos_refusal_count",
         groups="point_of_sale.group_pos_manager",
@@ -67,10 +171,50 @@ class ResUsers(models.Model):
     )
     pos_worked_session_ids = fields.Many2many(
         "pos.session",
+        string="Sessions Worked In",
         compute="_compute_pos_worked_session_ids",
         help="Technical field used by the record rules: the sessions still open "
         "that this user opened, resumed or received, whoever holds them now.",
     )
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE res_users ADD COLUMN IF NOT EXISTS %s varchar",
+                SQL.identifier(PIN_HASH_COLUMN),
+            )
+        )
+        return res
+
+    def _compute_pos_approval_pin(self):
+        # Write-only, like the password: a PIN is never read back.
+        self.pos_approval_pin = False
+
+    def _inverse_pos_approval_pin(self):
+        for user in self:
+            pin = user.pos_approval_pin
+            if not pin:
+                # The web client sends empty fields too: keep the current PIN.
+                continue
+            if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+                raise ValidationError(
+                    self.env._("An approval PIN is made of 4 to 12 digits, 0 to 9.")
+                )
+            if not user._has_group("point_of_sale.group_pos_manager"):
+                raise ValidationError(
+                    self.env._(
+                        "Only Point of Sale administrators approve at the register: "
+                        "%(user)s cannot have an approval PIN.",
+                        user=user.name,
+                    )
+                )
+            user._pos_store_approval_pin_hash(self._crypt_context().hash(pin))
+
+    def _compute_pos_approval_pin_set(self):
+        with_pin = self._pos_ids_with_approval_pin()
+        for user in self:
+            user.pos_approval_pin_set = user.id in with_pin
 
     def _compute_pos_refusal_count(self):
         counts = dict(
@@ -128,6 +272,80 @@ class ResUsers(models.Model):
         action["context"] = {}
         return action
 
+    def _pos_ids_with_approval_pin(self):
+        ids = [user_id for user_id in self.ids if isinstance(user_id, int)]
+        if not ids:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_users WHERE id IN %s AND %s IS NOT NULL",
+                tuple(ids),
+                SQL.identifier(PIN_HASH_COLUMN),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _pos_store_approval_pin_hash(self, pin_hash):
+        self.ensure_one()
+        _PIN_HASH_FILTER.local.active = True
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET %s = %s WHERE id = %s",
+                    SQL.identifier(PIN_HASH_COLUMN),
+                    pin_hash,
+                    self.id,
+                )
+            )
+        finally:
+            _PIN_HASH_FILTER.local.active = False
+        # The cache holds the PIN as typed: drop it, as _set_encrypted_password does.
+        self.invalidate_recordset(["pos_approval_pin", "pos_approval_pin_set"])
+
+    def _pos_verify_approval_pin(self, pin):
+        """Whether ``pin`` is this user's approval PIN."""
+        self.ensure_one()
+        if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+            return False
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM res_users WHERE id = %s",
+                SQL.identifier(PIN_HASH_COLUMN),
+                self.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row or not row[0]:
+            return False
+        valid, replacement = self._crypt_context().verify_and_update(pin, row[0])
+        if valid and replacement:
+            self._pos_store_approval_pin_hash(replacement)
+        return valid
+
+    @api.model
+    def _pos_approvers(self, company):
+        """The users who may approve a request at a register of ``company``:
+        its Point of Sale administrators who have set an approval PIN."""
+        # sudo: cashiers may not search users by group
+        managers = (
+            self.sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                    (
+                        "all_group_ids",
+                        "in",
+                        self.env.ref("point_of_sale.group_pos_manager").id,
+                    ),
+                ],
+                order="name, id",
+            )
+            .filtered(lambda user: not user._is_superuser())
+        )
+        with_pin = managers._pos_ids_with_approval_pin()
+        return managers.filtered(lambda user: user.id in with_pin)
+
     def _pos_restriction_applies(self):
         """Whether the restrictions bind this user: POS users who are not POS
         administrators, while the global switch is on."""
@@ -140,6 +358,12 @@ class ResUsers(models.Model):
             and str2bool(
                 self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "False")
             )
+        )
+
+    def _pos_is_pos_administrator(self):
+        self.ensure_one()
+        return self._is_superuser() or self._has_group(
+            "point_of_sale.group_pos_manager"
         )
 
     @tools.ormcache("self.id")
@@ -157,6 +381,9 @@ class ResUsers(models.Model):
             frozenset(user.pos_access_config_ids.ids),
             user.pos_lock_foreign_sessions,
             user.pos_single_session,
+            user.pos_resource_calendar_id.id,
+            # Core clears the registry caches when a user's time zone changes.
+            user.tz,
         )
 
     def _check_pos_config_access(self, config, action):
@@ -167,6 +394,8 @@ class ResUsers(models.Model):
         """Raise unless this user may ``action`` (resume, start, close, ...)
         ``session``."""
         refusal = self._pos_session_refusal(session)
+        if not refusal and action in HOURS_BOUND_ACTIONS:
+            refusal = self._pos_hours_refusal()
         self._pos_refuse(refusal, action, session.config_id, session)
 
     def _check_pos_session_opening(self, config, session_user, action, session=None):
@@ -188,11 +417,30 @@ class ResUsers(models.Model):
                 refusal.context["session_user"] = session.user_id.name
             self._pos_refuse(refusal, "sell", session.config_id, session)
 
-    def _pos_refuse(self, refusal, action, config, session=None):
+    def _check_pos_hand_over(self, session, receiver):
+        """Raise unless this user may hand ``session`` over to ``receiver``:
+        they hold it or may operate it, and ``receiver`` may open it in their
+        own name (visible, operable, one open session)."""
+        if session.user_id != self:
+            self._check_pos_session_access(session, "operate")
+        refusal = receiver._pos_receiving_refusal(session)
+        self._pos_refuse(refusal, "hand_over", session.config_id, session)
+
+    def _pos_refuse(self, refusal, action, config, session=None, approver=None):
         if refusal:
+            if refusal.rule in LIFTABLE_RULES:
+                grants = self.env["pos.approval.grant"]
+                if grants._lift(self, action, config, session):
+                    # A manager approved it: the refusal is lifted, once.
+                    return
+                approval_action = grants._approval_action(
+                    self, refusal.rule, action, config, session
+                )
+                if approval_action:
+                    refusal.context["approval_action"] = approval_action
             refusal.context["action"] = action
             self.env["pos.restriction.log"]._log_refusal(
-                refusal, action, config, session
+                refusal, action, config, session, approver=approver
             )
             raise refusal
 
@@ -282,14 +530,116 @@ class ResUsers(models.Model):
                 ),
                 rule="foreign_session",
             )
-        if settings.single_session:
-            return self._pos_single_session_refusal(config, session)
-        return None
+        # Opening a register, or taking a session over, is bound by the user's
+        # working hours; handing a session over to someone else is not. Before
+        # the one-session check, which locks: it costs no query.
+        if session is None or session_user == self:
+            refusal = self._pos_hours_refusal()
+        if not refusal and settings.single_session:
+            refusal = self._pos_single_session_refusal(config, session)
+        return refusal
+
+    def _pos_hours_refusal(self):
+        """The refusal this user meets when opening, starting or resuming a
+        register outside their working hours, if any."""
+        outside = self._pos_outside_hours()
+        if not outside:
+            return None
+        if outside.next_start:
+            message = self.env._(
+                "Outside your hours: you may open a register from %(time)s. Ask "
+                "your manager if you need to work outside your working hours.",
+                time=self._pos_hours_label(outside.next_start),
+            )
+        else:
+            message = self.env._(
+                "Outside your hours: your working hours leave no time to open a "
+                "register in the coming week. Ask your manager if you need to "
+                "work outside them."
+            )
+        return PosSessionRestrictionError(message, rule="outside_hours")
+
+    def _pos_receiving_refusal(self, session):
+        """The refusal met when ``session`` is handed over to this user, if
+        any: the one they would meet opening it in their own name, said about
+        them when someone else hands it over."""
+        refusal = self._pos_opening_refusal(session.config_id, self, session)
+        if not refusal or self == self.env.user:
+            return refusal
+        values = {"user": self.name, "pos": session.config_id.name}
+        if refusal.rule == "not_visible":
+            message = self.env._(
+                "%(user)s may not see the Point of Sale '%(pos)s': you cannot "
+                "hand it over to them. Choose a colleague who may operate it, or "
+                "ask your manager to add it to their visible Points of Sale.",
+                **values,
+            )
+        elif refusal.rule == "not_operable":
+            message = self.env._(
+                "%(user)s is not allowed to operate the Point of Sale '%(pos)s': "
+                "you cannot hand it over to them. Choose a colleague who may "
+                "operate it, or ask your manager to add it to their operable "
+                "Points of Sale.",
+                **values,
+            )
+        elif refusal.rule == "single_session":
+            other_session = self._pos_other_open_session(session.config_id, session)
+            message = self.env._(
+                "%(user)s already has an open session (%(session)s) on '%(other)s': "
+                "you cannot hand '%(pos)s' over to them until they close it.",
+                session=other_session._pos_restriction_label(),
+                other=other_session.config_id.name,
+                **values,
+            )
+        else:
+            message = self.env._(
+                "%(user)s cannot take over '%(pos)s': %(reason)s",
+                reason=refusal.args[0],
+                **values,
+            )
+        return PosSessionRestrictionError(message, rule=refusal.rule)
+
+    def _pos_approver_refusal(self, approver, config):
+        """The refusal this user meets asking ``approver`` to approve a request
+        at ``config``, if any: only a Point of Sale administrator of its
+        company who has set an approval PIN approves, and not for themselves."""
+        if (
+            approver
+            and approver != self
+            and approver.active
+            and approver in self._pos_approvers(config.company_id)
+        ):
+            return None
+        return PosSessionRestrictionError(
+            self.env._(
+                "%(user)s cannot approve this request: approvals come from a Point "
+                "of Sale administrator of %(company)s who has set an approval PIN.",
+                user=approver.name or self.env._("This user"),
+                company=config.company_id.name,
+            ),
+            rule="not_approver",
+        )
 
     def _pos_single_session_refusal(self, config, session=None):
         self._pos_lock_session_opening()
+        other_session = self._pos_other_open_session(config, session)
+        if not other_session:
+            return None
+        return PosSessionRestrictionError(
+            self.env._(
+                "You already have an open session (%(session)s) on '%(pos)s'. "
+                "Close it before opening another Point of Sale.",
+                session=other_session._pos_restriction_label(),
+                pos=other_session.config_id.name,
+            ),
+            rule="single_session",
+        )
+
+    def _pos_other_open_session(self, config, session=None):
+        """A session this user opened and has not closed, on another register
+        than ``config``, other than ``session``."""
         # sudo: count the sessions of every company, which record rules would hide
-        other_session = (
+        return (
             self.env["pos.session"]
             .sudo()
             .search(
@@ -303,16 +653,60 @@ class ResUsers(models.Model):
                 limit=1,
             )
         )
-        if not other_session:
+
+    def _pos_outside_hours(self):
+        """Whether this user's working hours keep them from opening, starting
+        or resuming a register now: None when they do not, else an
+        ``OutsideHours`` that says when they next may.
+
+        The schedule's work intervals come from ``resource.calendar`` (cached
+        per schedule, time zone and day), so that the check costs no query: the
+        user's schedule and time zone are among their cached settings, the
+        grace period a cached system parameter.
+        """
+        self.ensure_one()
+        if not self._pos_restriction_applies():
             return None
-        return PosSessionRestrictionError(
-            self.env._(
-                "You already have an open session (%(session)s) on '%(pos)s'. "
-                "Close it before opening another Point of Sale.",
-                session=other_session._pos_restriction_label(),
-                pos=other_session.config_id.name,
-            ),
-            rule="single_session",
+        settings = self._pos_restriction_settings()
+        if not settings.calendar_id:
+            return None
+        now = fields.Datetime.now()
+        # sudo: the schedule is the administrator's setting, not the cashier's
+        calendar = self.env["resource.calendar"].sudo().browse(settings.calendar_id)
+        tz, intervals = calendar._pos_work_intervals(settings.tz, now.date())
+        if intervals is None:
+            return None
+        grace = timedelta(minutes=self._pos_hours_grace_minutes())
+        if any(start - grace <= now < stop + grace for start, stop in intervals):
+            return None
+        next_start = min(
+            (start - grace for start, _stop in intervals if start - grace > now),
+            default=None,
+        )
+        if next_start and next_start - now <= HOURS_LOOKAHEAD:
+            return OutsideHours(utc.localize(next_start).astimezone(timezone(tz)))
+        return OutsideHours(None)
+
+    @api.model
+    def _pos_hours_grace_minutes(self):
+        """The grace period around working hours, in minutes, from Settings."""
+        # sudo: cashiers cannot read system parameters
+        value = self.env["ir.config_parameter"].sudo().get_param(HOURS_GRACE_PARAM)
+        try:
+            return max(int(value or DEFAULT_HOURS_GRACE_MINUTES), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_HOURS_GRACE_MINUTES
+
+    def _pos_hours_label(self, moment):
+        """When ``moment`` (aware, in this user's time zone) is, as a refusal
+        says it: "14:00" today, "Monday 09:00" on another day."""
+        zone = moment.tzinfo.zone
+        today = utc.localize(fields.Datetime.now()).astimezone(timezone(zone)).date()
+        return format_datetime(
+            self.env,
+            moment.astimezone(utc).replace(tzinfo=None),
+            tz=zone,
+            dt_format="HH:mm" if moment.date() == today else "EEEE HH:mm",
         )
 
     def _pos_lock_session_opening(self):

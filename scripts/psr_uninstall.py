@@ -26,30 +26,41 @@ OTHER_REGISTER = "Uninstall Check: Other Register"
 PRODUCT = "Uninstall Check Bread"
 TABLES = [
     "pos_restriction_log",
+    "pos_session_event",
     "pos_session_restriction_view_rel",
     "pos_session_restriction_access_rel",
+    "pos_approval_grant",
+    "pos_approval_attempt",
 ]
 COLUMNS = [
     ("res_users", "pos_lock_foreign_sessions"),
     ("res_users", "pos_single_session"),
+    ("res_users", "pos_resource_calendar_id"),
+    ("res_users", "pos_approval_pin_hash"),
 ]
 FIELDS = [
     ("res.users", "pos_view_config_ids"),
     ("res.users", "pos_access_config_ids"),
     ("res.users", "pos_lock_foreign_sessions"),
     ("res.users", "pos_single_session"),
+    ("res.users", "pos_resource_calendar_id"),
     ("res.users", "pos_refusal_count"),
     ("res.users", "pos_visibility_restricted"),
+    ("res.users", "pos_approval_pin"),
+    ("res.users", "pos_approval_pin_set"),
     ("pos.config", "pos_view_user_ids"),
     ("pos.config", "pos_access_user_ids"),
     ("pos.config", "pos_restriction_rule"),
+    ("pos.config", "pos_restriction_hours_from"),
     ("res.config.settings", "pos_session_restriction_enabled"),
     ("res.config.settings", "pos_restriction_log_retention_days"),
+    ("res.config.settings", "pos_restriction_hours_grace_minutes"),
 ]
 BUNDLES = ["point_of_sale._assets_pos", "web.assets_backend"]
 PARAMETERS = [
     "pos_session_restriction.enabled",
     "pos_session_restriction.log_retention_days",
+    "pos_session_restriction.hours_grace_minutes",
 ]
 
 
@@ -108,9 +119,13 @@ def before(env):
             "pos_access_config_ids": [Command.set(own.ids)],
             "pos_lock_foreign_sessions": True,
             "pos_single_session": True,
+            "pos_resource_calendar_id": env.company.resource_calendar_id.id,
         }
     )
     env["ir.config_parameter"].set_param("pos_session_restriction.enabled", "True")
+    env["ir.config_parameter"].set_param(
+        "pos_session_restriction.hours_grace_minutes", "15"
+    )
     env.cr.commit()
 
     # The restriction is in force: the other register is hidden and refused.

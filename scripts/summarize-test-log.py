@@ -17,6 +17,13 @@ What Odoo 19.0 logs (odoo/tests/result.py, odoo/service/server.py):
 - a skipped test (unittest.SkipTest: skipTest(), @skip, no Chromium, no
   websocket-client), level INFO: "skipped Class.test_x : reason".
   The summary line does not count skips.
+- with ODOO_TEST_FAILURE_RETRIES=N (odoo/tests/common.py, BaseCase.run), a test
+  that failed is run again, up to N times: the failures of the tries before the
+  last are logged at level "_ERROR" (an INFO record), each new try at INFO as
+  "Retrying a failed test: test_x (module.Class.test_x)", and the summary line
+  counts every try as a test. A test that passed when retried counts as passed
+  and is listed, so that a flaky test, or one too slow on a loaded machine,
+  stays visible; one whose last try failed is a failure as usual.
 """
 
 import re
@@ -32,6 +39,7 @@ SUMMARY = re.compile(
 STARTING = re.compile(r"^Starting (?P<desc>.+) \.\.\.$")
 SKIPPED = re.compile(r"^skipped (?P<desc>.*?) : (?P<reason>.*)$")
 FAILED = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<desc>.+)$")
+RETRYING = re.compile(r"^Retrying a failed test: \S+ \((?P<path>[\w.]+)\)$")
 # Summaries of failures already listed test by test (odoo/modules/loading.py).
 MODULE_FAILED = re.compile(
     r"^(Module \S+: \d+ failures, \d+ errors of \d+ tests"
@@ -102,6 +110,7 @@ def main(path, odoo_rc, checks):
     total = failed = summaries = 0
     started = set()
     bad = set()  # tests that failed, errored or were skipped
+    retried = []  # (logger, "Class.test_x") of each new try of a failed test
     failures, skips, errors = [], [], []
 
     for level, logger, msg, more in read_records(path):
@@ -114,6 +123,9 @@ def main(path, odoo_rc, checks):
         elif level == "INFO" and (match := SKIPPED.match(msg)):
             bad.add(test_key(logger, match["desc"]))
             skips.append(f"{match['desc']} ({logger}): {match['reason']}")
+        elif level == "INFO" and (match := RETRYING.match(msg)):
+            module, cls, method = match["path"].rsplit(".", 2)
+            retried.append((module, f"{cls}.{method}"))
         elif level == "ERROR" and (match := FAILED.match(msg)):
             bad.add(test_key(logger, match["desc"]))
             detail = exception_text(more)
@@ -121,9 +133,14 @@ def main(path, odoo_rc, checks):
         if level in ("ERROR", "CRITICAL"):
             errors.append((level, logger, msg, more))
 
+    # Odoo counts each try of a retried test as a test run.
+    total -= len(retried)
     # Errors and skips in setUpClass are counted by Odoo but are no started test.
     passed = max(0, total - len(bad & started))
     skipped = len(skips)
+    passed_on_retry = sorted(
+        {f"{desc} ({logger})" for logger, desc in retried if (logger, desc) not in bad}
+    )
 
     other_errors = [
         f"{level} {logger}: {msg}" + (f" -> {exception_text(more)}" if more else "")
@@ -155,6 +172,10 @@ def main(path, odoo_rc, checks):
     print()
     print(f"=== Test log: {path}")
     show("Failed tests", failures)
+    show(
+        "Passed when retried (failed first: flaky, or too slow on a loaded machine)",
+        passed_on_retry,
+    )
     show("Skipped tests", skips)
     show("Other ERROR/CRITICAL log lines", other_errors)
     show("Verdict: FAILED because", problems)

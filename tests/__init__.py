@@ -9,3 +9,9 @@ from . import test_attacks
 from . import test_performance
 from . import test_selling
 from . import test_journal
+from . import test_js
+from . import test_approval
+from . import test_supervision
+from . import test_supervision_performance
+from . import test_hours
+from . import test_journal_integrity

@@ -358,8 +358,17 @@ class TestPosRpcRestriction(PosRestrictionHttpCommon):
     def test_session_write_moving_own_session_refused(self):
         session = self.open_session(self.bakery, self.cashier)
         before = self.session_state(session)
+        # Writing the cashier hands the session over: refused when the
+        # colleague may not operate the register.
+        self.restrict(self.colleague, access=self.clothes)
         for vals, message in (
-            ({"user_id": self.colleague.id}, MSG_OWN_NAME.format(pos="Bakery Shop")),
+            (
+                {"user_id": self.colleague.id},
+                "Colin Colleague is not allowed to operate the Point of Sale 'Bakery "
+                "Shop': you cannot hand it over to them. Choose a colleague who may "
+                "operate it, or ask your manager to add it to their operable Points "
+                "of Sale.",
+            ),
             (
                 {"config_id": self.clothes.id},
                 MSG_NOT_OPERABLE.format(pos="Clothes Shop"),

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_amount, mute_logger
 
 from .common import PosRestrictionCommon
 from .test_controller import PosRestrictionHttpCommon
@@ -12,6 +12,21 @@ USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PosRestrictionTest/1.0"
 
 
 class JournalCase(PosRestrictionCommon):
+    @classmethod
+    def setup_cash_register(cls, config):
+        """Let ``config`` count cash, and the cashier move it (core wants
+        accounting rights for that, and more to delete a cash move)."""
+        config.payment_method_ids |= cls.env["pos.payment.method"].create(
+            {
+                "name": f"Cash {config.name}",
+                "journal_id": cls.company_data["default_journal_cash"].id,
+                "receivable_account_id": cls.company_data[
+                    "default_account_receivable"
+                ].id,
+            }
+        )
+        cls.cashier.group_ids |= cls.env.ref("account.group_account_basic")
+
     def journal(self, session=None):
         """The journal, newest first, read as the superuser."""
         self.env.invalidate_all()
@@ -58,6 +73,56 @@ class TestJournalEvents(JournalCase):
             opened.date, fields.Datetime.now(), delta=timedelta(minutes=1)
         )
         self.assertEqual(self.journal(session)[0].session_name, session.name)
+
+    def test_every_event_of_a_session_is_journaled(self):
+        """Opened, resumed (by whom, from where), started, cash moved in and
+        out, a cash move deleted, closed: each is an entry, in order."""
+        self.setup_cash_register(self.bakery)
+        session = self.open_session(self.bakery, self.cashier)
+        self.bakery.with_user(self.colleague).open_ui()
+        cashier_session = session.with_user(self.cashier)
+        cashier_session.set_opening_control(0, "")
+        # The POS app names the cashier's partner on each cash move.
+        partner = self.cashier.partner_id.id
+        cash_in_out = cashier_session.try_cash_in_out
+        cash_in_out("in", 50.0, "Float", partner, {"translatedType": "in"})
+        cash_in_out("out", 20.0, "Bank deposit", partner, {"translatedType": "out"})
+        cash_out = session.statement_line_ids.filtered(lambda line: line.amount < 0)
+        cash_out_label = cash_out.payment_ref
+        cashier_session.delete_cash_in_out(cash_out.id, partner)
+        cashier_session.action_pos_session_closing_control()
+        self.assertEqual(
+            self.events(session),
+            [
+                ("opened", self.cashier),
+                ("resumed", self.colleague),
+                ("started", self.cashier),
+                ("cash_in", self.cashier),
+                ("cash_out", self.cashier),
+                ("cash_deleted", self.cashier),
+                ("closed", self.cashier),
+            ],
+        )
+        currency = session.currency_id
+        self.assertEqual(
+            [e.note for e in reversed(self.journal(session))][3:6],
+            [
+                f"{format_amount(self.env, 50.0, currency)}: Float",
+                f"{format_amount(self.env, 20.0, currency)}: Bank deposit",
+                f"{format_amount(self.env, -20.0, currency)}: {cash_out_label}",
+            ],
+        )
+
+    def test_refused_cash_move_is_not_journaled(self):
+        self.setup_cash_register(self.bakery)
+        session = self.open_session(self.bakery, self.colleague)
+        session.with_user(self.colleague).set_opening_control(0, "")
+        self.restrict(self.cashier, lock_foreign=True)
+        with self.assertRefused("was opened by Colin Colleague"):
+            session.with_user(self.cashier).try_cash_in_out(
+                "in", 5.0, "", False, {"translatedType": "in"}
+            )
+        self.assertNotIn("cash_in", [event for event, _user in self.events(session)])
 
     def test_discarded_session_keeps_its_journal(self):
         session = self.open_session(self.clothes, self.cashier)
@@ -132,16 +197,18 @@ class TestJournalAccess(JournalCase):
             self.entry.with_user(self.cashier).read(["event"])
 
     def test_nobody_writes_or_deletes_an_entry(self):
-        for entry in (
-            self.entry.with_user(self.cashier),
-            self.entry.with_user(self.manager),
-            self.entry.sudo(),
-        ):
-            with self.subTest(user=entry.env.user.login, su=entry.env.su):
-                with self.assertRaisesRegex(UserError, "cannot be changed"):
+        for user in (self.cashier, self.manager):
+            entry = self.entry.with_user(user)
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
                     entry.write({"event": "closed"})
-                with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                with self.assertRaises(AccessError):
                     entry.unlink()
+        # Not even code running as the superuser.
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            self.entry.sudo().write({"event": "closed"})
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            self.entry.sudo().unlink()
         self.assertEqual(self.entry.event, "opened")
 
     def test_only_odoo_adds_entries(self):
@@ -176,6 +243,33 @@ class TestJournalAccess(JournalCase):
             .search(action["domain"]),
             self.entry,
         )
+
+    def test_session_form_shows_its_refusals_beside_the_journal(self):
+        Log = self.env["pos.restriction.log"].sudo()
+        vals = {
+            "user_id": self.colleague.id,
+            "config_id": self.bakery.id,
+            "rule": "foreign_session",
+            "action": "resume",
+            "message": "Refused.",
+            "last_date": fields.Datetime.now(),
+        }
+        entry = Log.create({**vals, "session_id": self.session.id, "attempt_count": 3})
+        Log.create(vals)  # on the register, not on this session
+        session = self.session.with_user(self.manager)
+        self.assertEqual(session.pos_refusal_count, 3)
+        action = session.action_view_restriction_log()
+        self.assertEqual(action["res_model"], "pos.restriction.log")
+        self.assertEqual(
+            self.env["pos.restriction.log"]
+            .with_user(self.manager)
+            .search(action["domain"]),
+            entry,
+        )
+        form = self.env.ref("point_of_sale.view_pos_session_form")
+        arch = session.get_views([(form.id, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_view_pos_session_events"', arch)
+        self.assertIn('name="action_view_restriction_log"', arch)
 
 
 @tagged("post_install", "-at_install")

@@ -313,14 +313,23 @@ class TestOpenForeignSessions(PosOpenCase):
         )
         self.assertEqual(self.colleague_session.user_id, self.cashier)
 
-    def test_cashier_cannot_hand_own_session_to_other_user(self):
+    def test_cashier_hands_own_session_only_to_user_who_may_operate_it(self):
+        # Writing the cashier of a session hands it over (pos_hand_over): the
+        # receiver must pass the policy, as if opening it in their own name.
         own_session = self.open_session(self.clothes, self.cashier)
-        with self.assertRefused(not_own_name(self.clothes)):
+        self.restrict(self.colleague, access=self.bakery)
+        with self.assertRefused("Colin Colleague is not allowed to operate"):
             own_session.with_user(self.cashier).write({"user_id": self.colleague.id})
         self.assertEqual(own_session.user_id, self.cashier)
 
-        own_session.with_user(self.cashier).write({"user_id": self.cashier.id})
-        self.assertEqual(own_session.user_id, self.cashier)
+        self.restrict(self.colleague)
+        own_session.with_user(self.cashier).write({"user_id": self.colleague.id})
+        self.assertEqual(own_session.user_id, self.colleague)
+
+        # Handed over, it is the colleague's: the cashier may not take it back.
+        with self.assertRefused(foreign(own_session)):
+            own_session.with_user(self.cashier).write({"user_id": self.cashier.id})
+        self.assertEqual(own_session.user_id, self.colleague)
 
     def test_cashier_cannot_change_state_of_session_opened_by_other_user(self):
         with self.assertRefused(foreign(self.colleague_session)):

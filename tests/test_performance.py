@@ -15,6 +15,7 @@ from difflib import unified_diff
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -390,6 +391,58 @@ class TestQueryBudget(PosRestrictionCommon):
 
         self.assertBudget(lambda: self.bakery.with_user(self.cashier).open_ui(), check)
 
+    def always_open_schedule(self):
+        """A working schedule open all week round, so that the hours check
+        runs, and lets the cashier in, whenever the test runs."""
+        return self.env["resource.calendar"].create(
+            {
+                "name": "Always open",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+
+    def test_hours_check_adds_at_most_one_query_to_opening_register(self):
+        def open_register():
+            return self.bakery.with_user(self.cashier).open_ui()
+
+        def check(_action):
+            self.assertEqual(self.bakery.current_session_id.user_id, self.cashier)
+
+        self.set_restrictions_enabled(True)
+        without_hours = self.queries_of(open_register, check)
+        self.cashier.pos_resource_calendar_id = self.always_open_schedule()
+        with_hours = self.queries_of(open_register, check)
+        _logger.info(
+            "%s: queries without/with working hours: %s/%s",
+            self._testMethodName,
+            len(without_hours),
+            len(with_hours),
+        )
+        self.assertLessEqual(
+            len(with_hours) - len(without_hours),
+            1,
+            "the difference:\n"
+            + "\n".join(
+                unified_diff(
+                    without_hours, with_hours, "without", "with", lineterm="", n=0
+                )
+            ),
+        )
+        # And the restrictions, hours included, stay within their budget.
+        self.assertBudget(open_register, check)
+
     def test_starting_session_costs_at_most_three_queries(self):
         session = self.open_session(self.bakery, self.cashier).with_user(self.cashier)
         self.assertBudget(
@@ -534,9 +587,11 @@ class TestQueryBudget(PosRestrictionCommon):
 
     def test_each_check_costs_a_fixed_number_of_queries(self):
         """The policy itself, from a cold record cache: the cashier's settings
-        come from a cache; a session costs its own row; an opening costs the
-        single-session lock and the search for another open session."""
+        and their schedule's work intervals come from caches; a session costs
+        its own row; an opening costs the single-session lock and the search
+        for another open session."""
         self.set_restrictions_enabled(True)
+        self.cashier.pos_resource_calendar_id = self.always_open_schedule()
         session = self.open_session(self.bakery, self.cashier)
         cashier = self.env(user=self.cashier).user  # as the overrides get it
         checks = (
@@ -546,6 +601,11 @@ class TestQueryBudget(PosRestrictionCommon):
                 lambda: cashier._check_pos_config_access(self.clothes, "open"),
             ),
             ("session", 1, lambda: cashier._check_pos_session_access(session, "close")),
+            (
+                "resume, within working hours",
+                1,
+                lambda: cashier._check_pos_session_access(session, "resume"),
+            ),
             (
                 "opening",
                 2,

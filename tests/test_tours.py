@@ -7,12 +7,15 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .common import PosRestrictionCommon
 
 _logger = logging.getLogger(__name__)
+
+# The manager's approval PIN in the approval tours (static/tests/tours).
+TOUR_PIN = "246810"
 
 DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu"
 # Set it to a folder to save the tours' screenshots there, e.g. static/description.
@@ -111,7 +114,9 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(session.user_id, self.cashier)
         self.assertEqual(session.state, "opening_control")
 
-    def test_cashier_cannot_start_register_taken_out_of_operable_ones_pos_hr(self):
+    def setup_pos_hr(self):
+        """Turn on pos_hr's employee login on the Bakery Shop, for the cashier
+        and the colleague."""
         # pos_hr is no dependency: the test command installs it for this test.
         pos_hr = self.env["ir.module.module"]._get("pos_hr")
         self.assertEqual(pos_hr.state, "installed", "install pos_hr to run this test")
@@ -129,6 +134,9 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.bakery.write(
             {"module_pos_hr": True, "basic_employee_ids": [Command.set(employees.ids)]}
         )
+
+    def test_cashier_cannot_start_register_taken_out_of_operable_ones_pos_hr(self):
+        self.setup_pos_hr()
         self.restrict(
             self.cashier,
             view=self.bakery | self.clothes,
@@ -231,3 +239,171 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
             set((sessions - closed).mapped("state")), {"opening_control"}
         )
         self.assertFalse((sessions - closed).order_ids)
+
+    def started_session(self, config, user):
+        session = self.open_session(config, user)
+        session.with_user(user).set_opening_control(0, "")
+        return session
+
+    def journal_events(self, session):
+        self.env.invalidate_all()
+        events = self.env["pos.session.event"].search(
+            [("session_id", "=", session.id)], order="id"
+        )
+        return [(event.event, event.user_id) for event in events]
+
+    def test_locked_out_cashier_takes_session_over_with_manager_approval(self):
+        self.manager.pos_approval_pin = TOUR_PIN
+        session = self.started_session(self.bakery, self.colleague)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_take_over")
+        self.assertTrue(self.cashier.pos_lock_foreign_sessions)
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.cashier)
+        # Both sales, before and after the take-over, are in the closed session.
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(set(session.order_ids.mapped("state")), {"done"})
+        events = self.journal_events(session)
+        self.assertIn(("approved", self.cashier), events)
+        self.assertIn(("handed_over", self.colleague), events)
+        self.assertEqual(events[-1], ("closed", self.cashier))
+        grant = self.env["pos.approval.grant"].search([])
+        self.assertEqual(
+            (grant.action, grant.user_id, grant.approver_id),
+            ("take_over", self.cashier, self.manager),
+        )
+
+    def test_five_wrong_pins_lock_approvals_at_the_register(self):
+        self.manager.pos_approval_pin = TOUR_PIN
+        session = self.started_session(self.bakery, self.colleague)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_lockout")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(session.state, "opened")
+        self.assertFalse(self.env["pos.approval.grant"].search([]))
+        attempts = self.env["pos.approval.attempt"].search([], order="id")
+        self.assertEqual(attempts.mapped("result"), ["wrong_pin"] * 5 + ["locked"])
+        log = self.env["pos.restriction.log"].search(
+            [("user_id", "=", self.cashier.id)]
+        )
+        wrong = log.filtered(lambda entry: entry.rule == "wrong_pin")
+        self.assertEqual(sum(wrong.mapped("attempt_count")), 5)
+        self.assertEqual(wrong.approver_id, self.manager)
+        self.assertIn("approval_locked", log.mapped("rule"))
+
+    def test_owner_hands_register_over_and_colleague_continues(self):
+        session = self.started_session(self.bakery, self.cashier)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(session.state, "opened")
+        self.assertEqual(session.order_ids.user_id, self.cashier)
+        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}", "hand_over_receiver", login="psr_colleague"
+        )
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(len(session.order_ids), 2)
+        self.assertEqual(session.order_ids.user_id, self.cashier | self.colleague)
+
+    def test_owner_hands_register_over_from_pos_hr_login_screen(self):
+        self.setup_pos_hr()
+        # pos_hr offers Close Register to employees with advanced rights only.
+        self.bakery.advanced_employee_ids = self.colleague.sudo().employee_id
+        session = self.started_session(self.bakery, self.cashier)
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over_pos_hr")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.start_restriction_tour(
+            f"/pos/ui/{self.bakery.id}",
+            "hand_over_receiver_pos_hr",
+            login="psr_colleague",
+        )
+        self.assertEqual(session.state, "closed")
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertEqual(len(session.order_ids), 1)
+
+    def test_administrator_closes_abandoned_session_from_the_board(self):
+        self.bakery.payment_method_ids |= self.env["pos.payment.method"].create(
+            {
+                "name": "Cash",
+                "journal_id": self.company_data["default_journal_cash"].id,
+                "receivable_account_id": self.company_data[
+                    "default_account_receivable"
+                ].id,
+            }
+        )
+        abandoned = self.open_session(self.bakery, self.colleague)
+        abandoned.with_user(self.colleague).set_opening_control(20, "")
+        self.create_paid_order(abandoned).state = "paid"
+        in_use = self.open_session(self.clothes, self.cashier)
+        yesterdays = self.open_session(self.furniture, self.colleague)
+        self.env.flush_all()
+        # The Bakery's session was last used 13 hours ago; the Furniture Shop's
+        # was opened yesterday, and resumed since.
+        self.env.cr.execute(
+            "UPDATE pos_session_event SET date = date - interval '13 hours' "
+            "WHERE session_id = %s;"
+            "UPDATE pos_order SET date_order = date_order - interval '13 hours' "
+            "WHERE session_id = %s",
+            [abandoned.id, abandoned.id],
+        )
+        self.env.cr.execute(
+            "UPDATE pos_session SET create_date = create_date - interval '1 day' "
+            "WHERE id = %s",
+            [yesterdays.id],
+        )
+        self.env.invalidate_all()
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", return_value=1.0
+        ):
+            self.env["pos.session"]._pos_flag_abandoned_sessions()
+        self.assertEqual(self.sessions().filtered("pos_abandoned"), abandoned)
+        self.browser_size = "1600x900"
+        self.start_restriction_tour(
+            DASHBOARD_URL,
+            "supervision_board",
+            login="psr_manager",
+        )
+        self.assertEqual(abandoned.state, "closed")
+        self.assertEqual(abandoned.order_ids.state, "done")
+        self.assertEqual(abandoned.cash_register_balance_end_real, 20.0)
+        self.assertEqual(in_use.state, "opening_control")
+        self.assertEqual(yesterdays.state, "opening_control")
+        last = (
+            self.env["pos.session.event"]
+            .sudo()
+            .search([("session_id", "=", abandoned.id)], limit=1)
+        )
+        self.assertEqual((last.event, last.user_id), ("closed_remotely", self.manager))
+
+    def test_cashier_outside_hours_sees_when_and_is_refused(self):
+        schedule = self.env["resource.calendar"].create(
+            {
+                "name": "Afternoons",
+                "tz": "Europe/Brussels",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 14,
+                            "hour_to": 22,
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        self.cashier.write(
+            {"tz": "Europe/Brussels", "pos_resource_calendar_id": schedule.id}
+        )
+        # Wednesday 15 January 2025, 13:00 in Brussels.
+        with freeze_time("2025-01-15 12:00:00", tick=True):
+            self.start_restriction_tour(DASHBOARD_URL, "outside_hours")
+        self.assertFalse(self.sessions())
+        # sudo: the test reads the log whoever runs it
+        refusal = self.env["pos.restriction.log"].sudo().search([])
+        self.assertEqual(
+            refusal.mapped(lambda entry: (entry.rule, entry.channel)),
+            [("outside_hours", "url")],
+        )

@@ -2,6 +2,8 @@ import {
     isRegisterUnusable,
     isRestrictionError,
 } from "@pos_session_restriction/app/utils/restriction_error.esm";
+import {ApprovalPopup} from "@pos_session_restriction/app/components/popups/approval_popup/approval_popup.esm";
+import {HandOverPopup} from "@pos_session_restriction/app/components/popups/hand_over_popup/hand_over_popup.esm";
 import {PosStore} from "@point_of_sale/app/services/pos_store";
 import {RestrictionPopup} from "@pos_session_restriction/app/components/popups/restriction_popup/restriction_popup.esm";
 import {_t} from "@web/core/l10n/translation";
@@ -37,6 +39,7 @@ patch(PosStore.prototype, {
                 canLeave,
                 canStay,
                 stayLabel: canLeave ? _t("Keep selling") : _t("Ok"),
+                approvalAction: error.data.context?.approval_action || "",
             },
             {onClose: () => (this.restrictionPopupShown = false)}
         );
@@ -58,6 +61,76 @@ patch(PosStore.prototype, {
             "The orders that could not be sent stay in this register. %(user)s, who opened the session, or a manager can close it.",
             {user: session_user}
         );
+    },
+    /**
+     * The title of the approval a manager gives for ``action``.
+     *
+     * @param {String} action take_over, resume, close or open
+     * @returns {String}
+     */
+    approvalTitle(action) {
+        return (
+            {
+                take_over: _t("Manager approval: take over the session"),
+                resume: _t("Manager approval: resume the session"),
+                close: _t("Manager approval: close the session"),
+                open: _t("Manager approval: open the register"),
+            }[action] || _t("Manager approval")
+        );
+    },
+    /**
+     * Ask a manager to approve ``action`` on this register, by PIN; once
+     * approved, retry what was refused.
+     *
+     * @param {String} action take_over, resume, close or open
+     */
+    requestApproval(action) {
+        this.dialog.add(ApprovalPopup, {
+            configId: this.config.id,
+            action,
+            title: this.approvalTitle(action),
+            onApproved: () => this.afterApproval(action),
+        });
+    },
+    /**
+     * Retry what a manager approved: a taken-over session is the cashier's,
+     * who goes on selling (and sends what was refused); closing opens the
+     * closing popup; resuming or opening loads the register again.
+     *
+     * @param {String} action take_over, resume, close or open
+     */
+    async afterApproval(action) {
+        if (action === "take_over") {
+            this.session.update({user_id: this.user});
+            await this.syncAllOrders();
+        } else if (action === "close") {
+            await this.closeSession();
+        } else {
+            window.location.reload();
+        }
+    },
+    /** Show the dialog to hand this register over to a colleague. */
+    showHandOver() {
+        this.dialog.add(HandOverPopup, {});
+    },
+    /**
+     * Hand this register over to the user ``userId``: send the orders taken
+     * so far, hand the session over, then leave for the dashboard.
+     *
+     * @param {Number} userId
+     * @returns {Boolean} whether the register was handed over
+     */
+    async handOverRegister(userId) {
+        if (!(await this.pushOrdersWithClosingPopup())) {
+            return false;
+        }
+        await this.data.call("pos.session", "pos_hand_over", [
+            [this.session.id],
+            userId,
+        ]);
+        this._resetConnectedCashier();
+        this.redirectToBackend();
+        return true;
     },
     /**
      * Leave a register the cashier may no longer use, for the dashboard.

@@ -2,8 +2,15 @@ import {POS_RESTRICTION_ERROR} from "@pos_session_restriction/core/errors/error_
 import {RPCError} from "@web/core/network/rpc";
 
 // The refusals under which the register in the app may not be used at all:
-// the cashier can only go back to the dashboard.
-const UNUSABLE_REGISTER_RULES = ["not_visible", "not_operable", "foreign_session"];
+// the cashier can only go back to the dashboard (or, in an opened session, keep
+// selling: paid orders still sync). Outside working hours, a session may not be
+// started, but one already open is never cut.
+const UNUSABLE_REGISTER_RULES = [
+    "not_visible",
+    "not_operable",
+    "foreign_session",
+    "outside_hours",
+];
 
 /**
  * Whether ``error`` is a refusal of the addon, raised by the server.

@@ -1,5 +1,6 @@
 /* Tour steps shared by the addon's tours. They import nothing from the POS app:
  * the tours that use them also run on the back office and on public pages. */
+import {rpc} from "@web/core/network/rpc";
 import {session} from "@web/session";
 import {user} from "@web/core/user";
 
@@ -95,6 +96,24 @@ export function goTo(url) {
     };
 }
 
+/** A step that goes to the POS app of the register ``name`` by its address. */
+export function goToRegister(name) {
+    return {
+        content: `Go to the address of ${name}`,
+        trigger: "body",
+        async run() {
+            const [config] = await rpc("/web/dataset/call_kw/pos.config/search_read", {
+                model: "pos.config",
+                method: "search_read",
+                args: [[["name", "=", name]], ["id"]],
+                kwargs: {},
+            });
+            window.location.href = `/pos/ui/${config.id}`;
+        },
+        expectUnloadPage: true,
+    };
+}
+
 /** The card of the register ``name`` on the POS dashboard. */
 export function dashboardCard(name) {
     return `.o_kanban_record:contains("${name}")`;
@@ -124,6 +143,20 @@ export function dashboardShowsOpenedBy(name, userName) {
         {
             content: `${name} offers no way to continue or close it`,
             trigger: `${dashboardCard(name)}:not(:has(button[name=open_ui])):not(:has(button[name=open_existing_session_cb]))`,
+        },
+    ];
+}
+
+/** The dashboard shows ``name`` as out of the cashier's hours until ``time``. */
+export function dashboardShowsOutsideHours(name, time) {
+    return [
+        {
+            content: `${name} may be opened from ${time}`,
+            trigger: `${dashboardCard(name)} .o_pos_restriction_outside_hours:contains("Outside your hours: from ${time}")`,
+        },
+        {
+            content: `${name} offers no way to open it now`,
+            trigger: `${dashboardCard(name)}:not(:has(button[name=open_ui])) .o_pos_restriction_hint:contains("during your working hours")`,
         },
     ];
 }

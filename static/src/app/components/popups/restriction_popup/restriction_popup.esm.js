@@ -25,6 +25,7 @@ export class RestrictionPopup extends Component {
         canLeave: Boolean,
         canStay: Boolean,
         stayLabel: String,
+        approvalAction: {type: String, optional: true},
         close: Function,
     };
 
@@ -35,5 +36,10 @@ export class RestrictionPopup extends Component {
 
     async backToDashboard() {
         await this.pos.leaveRestrictedRegister();
+    }
+
+    askManagerApproval() {
+        this.props.close();
+        this.pos.requestApproval(this.props.approvalAction);
     }
 }
