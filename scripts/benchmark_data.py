@@ -76,7 +76,8 @@ class Fixture:
 
     cashier_id: int  # restricted: a few visible registers, an operable subset,
     # foreign sessions locked, one open session at a time
-    locked_id: int  # sees every register; foreign sessions locked, one session
+    locked_id: int  # sees every register; foreign sessions locked, one session,
+    # working hours (open all week round)
     manager_id: int  # a POS administrator
     register_id: int  # the real register the cashier opens, starts and closes
     visible_ids: tuple
@@ -171,7 +172,33 @@ def _build_orm_records(env):
             },
         ]
     )
-    locked.write({"pos_lock_foreign_sessions": True, "pos_single_session": True})
+    # Lou works shifts: a schedule open all week round, so that the hours check
+    # runs, and lets Lou in, whenever the benchmark runs.
+    always_open = env["resource.calendar"].create(
+        {
+            "name": "Always open",
+            "tz": "UTC",
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "name": f"Day {day}",
+                        "dayofweek": str(day),
+                        "hour_from": 0,
+                        "hour_to": 24,
+                    }
+                )
+                for day in range(7)
+            ],
+        }
+    )
+    locked.write(
+        {
+            "pos_lock_foreign_sessions": True,
+            "pos_single_session": True,
+            "pos_resource_calendar_id": always_open.id,
+        }
+    )
     env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
     return Fixture(
         cashier_id=cashier.id,
