@@ -94,6 +94,51 @@ class PosSession(models.Model):
         for session in self:
             session.pos_event_count = counts.get(session, 0)
 
+    @api.depends("payment_method_ids", "order_ids", "cash_register_balance_start")
+    def _compute_cash_balance(self):
+        # Core's computation, with the cash payments of all the sessions read
+        # in one query instead of one per session: the Sessions list computes
+        # it for each row, and each query carries the record rules (with the
+        # restrictions on, their cost grew with the page).
+        cash_methods = {
+            session: session.payment_method_ids.filtered("is_cash_count")[:1]
+            for session in self
+        }
+        sessions = self.filtered(lambda session: cash_methods[session])
+        cash_payments = {}
+        if sessions:
+            methods = self.env["pos.payment.method"].union(*cash_methods.values())
+            domain = Domain.AND(
+                [
+                    sessions._get_captured_payments_domain(),
+                    [("payment_method_id", "in", methods.ids)],
+                ]
+            )
+            cash_payments = {
+                (session.id, method.id): amount
+                for session, method, amount in self.env["pos.payment"]._read_group(
+                    domain, ["session_id", "payment_method_id"], ["amount:sum"]
+                )
+            }
+        for session in self:
+            method = cash_methods[session]
+            if not method:
+                session.cash_register_balance_end = 0.0
+                session.cash_register_difference = 0.0
+                continue
+            total_cash = cash_payments.get((session.id, method.id)) or 0.0
+            if session.state == "closed":
+                total_cash += session.cash_real_transaction
+            else:
+                total_cash += sum(session.statement_line_ids.mapped("amount"))
+            session.cash_register_balance_end = (
+                session.cash_register_balance_start + total_cash
+            )
+            session.cash_register_difference = (
+                session.cash_register_balance_end_real
+                - session.cash_register_balance_end
+            )
+
     def _compute_pos_refusal_count(self):
         counts = dict(
             self.env["pos.restriction.log"]._read_group(

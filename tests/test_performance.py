@@ -1,8 +1,9 @@
 """Query budgets: the restrictions must cost (almost) nothing, at any scale.
 
 Each flow a cashier walks through (the dashboard, opening a register, starting
-and closing a session, loading the POS app) is counted with the global switch
-off and on, with 10 and with 200 registers, users and closed sessions. The
+and closing a session, loading the POS app, syncing an order, the back office's
+orders and payments lists) is counted with the global switch off and on, with
+10 and with 200 registers, users and closed sessions (each with an order). The
 restricted cashier is the worst case: a list of visible registers, an operable
 subset, foreign sessions locked and one open session at a time, so that every
 check runs, the single-session lock included.
@@ -13,6 +14,7 @@ from contextlib import closing, contextmanager
 from difflib import unified_diff
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.fields import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
@@ -65,6 +67,14 @@ class TestQueryBudget(PosRestrictionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A paid order in a closed session on Furniture: the orders of the
+        # scale's sessions are its copies.
+        session = cls.env["pos.session"].create(
+            {"config_id": cls.furniture.id, "user_id": cls.colleague.id}
+        )
+        cls.order = cls.create_paid_order(session)
+        cls.order.state = "paid"
+        session.write({"state": "closed", "stop_at": fields.Datetime.now()})
         cls.add_scale(SMALL_SCALE, start=0)
         cls.scale = SMALL_SCALE
         cls.restrict(
@@ -91,12 +101,28 @@ class TestQueryBudget(PosRestrictionCommon):
         }
 
     @classmethod
+    def list_specification(cls, view_xmlid):
+        """What the web client asks for a list view: each field of the list,
+        many2one fields with their display name."""
+        view = cls.env.ref(view_xmlid)
+        views = (
+            cls.env[view.model].with_user(cls.cashier).get_views([(view.id, "list")])
+        )
+        return {
+            name: {"fields": {"display_name": {}}}
+            if field["type"] == "many2one"
+            else {}
+            for name, field in views["models"][view.model]["fields"].items()
+        }
+
+    @classmethod
     def add_scale(cls, count, start):
         """Add ``count`` registers, ``count`` POS users and ``count`` closed
-        sessions spread over every register and user, in SQL. Each new user is
-        restricted like the cashier: they see Bakery and two new registers, and
-        operate Bakery and one of those; a new register in five has a session
-        open by one of the new users."""
+        sessions spread over every register and user, each with a paid order
+        and its payment, in SQL. Each new user is restricted like the cashier:
+        they see Bakery and two new registers, and operate Bakery and one of
+        those; a new register in five has a session open by one of the new
+        users."""
         env = cls.env
         env.flush_all()
         configs = copy_rows(
@@ -177,6 +203,36 @@ class TestQueryBudget(PosRestrictionCommon):
                 all_users=(cls.cashier | cls.colleague).ids + users,
                 all_user_count=count + 2,
             )
+        )
+        env.cr.execute(
+            SQL(
+                """
+                SELECT id, config_id FROM pos_session
+                 WHERE name LIKE 'SCALE/%%' AND state = 'closed' ORDER BY id
+                OFFSET %s
+                """,
+                start,
+            )
+        )
+        sessions, configs = zip(*env.cr.fetchall(), strict=True)
+        orders = copy_rows(
+            env,
+            "pos.order",
+            cls.order.id,
+            count,
+            session_id=SQL("(%s::int[])[g]", list(sessions)),
+            config_id=SQL("(%s::int[])[g]", list(configs)),
+            name=SQL("'Scale Order ' || (g + %s)", start),
+            uuid=SQL("md5(random()::text)"),
+        )
+        copy_rows(
+            env,
+            "pos.payment",
+            cls.order.payment_ids.id,
+            count,
+            pos_order_id=SQL("(%s::int[])[g]", orders),
+            session_id=SQL("(%s::int[])[g]", list(sessions)),
+            uuid=SQL("md5(random()::text)"),
         )
         env.invalidate_all()
         env.registry.clear_cache()
@@ -456,6 +512,78 @@ class TestQueryBudget(PosRestrictionCommon):
             self.assertOrderSynced(session),
             budget=1,
         )
+
+    def assertBackOfficeList(self, model, view_xmlid):
+        """A page of the list, as the web client loads it (80 records and their
+        count), costs the restricted cashier at most three queries more, and
+        the same at both scales; they see the records of their three shops and
+        of their own sessions."""
+        specification = self.list_specification(view_xmlid)
+        visible = [
+            "|",
+            (
+                "session_id.config_id",
+                "in",
+                (self.bakery | self.clothes | self.furniture).ids,
+            ),
+            ("session_id.user_id", "=", self.cashier.id),
+        ]
+
+        def list_page():
+            return (
+                self.env[model]
+                .with_user(self.cashier)
+                .with_context(bin_size=True)
+                .web_search_read([], specification, limit=80, count_limit=10001)
+            )
+
+        def check(result):
+            ids = [record["id"] for record in result["records"]]
+            domain = visible if self.restrictions_enabled else []
+            records = self.env[model].search(domain)
+            self.assertEqual(ids, records[:80].ids)
+            self.assertEqual(result["length"], len(records))
+
+        self.assertBudget(list_page, check)
+
+    def test_orders_list_of_restricted_cashier_costs_at_most_three_queries(self):
+        self.assertBackOfficeList("pos.order", "point_of_sale.view_pos_order_tree")
+
+    def test_payments_list_of_restricted_cashier_costs_at_most_three_queries(self):
+        self.assertBackOfficeList("pos.payment", "point_of_sale.view_pos_payment_tree")
+
+    def test_record_rules_are_answered_from_indexes(self):
+        """What a restricted cashier may see of orders, payments and sessions
+        is read from indexes, not by filtering the whole table (as an OR
+        across a join made PostgreSQL do): with sequential scans off, every
+        scan of those tables that counts a list has an index condition."""
+        self.add_scale(LARGE_SCALE - self.scale, start=self.scale)
+        self.set_restrictions_enabled(True)
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE pos_order, pos_payment, pos_session")
+        tables = ("pos_order", "pos_payment", "pos_session")
+        for model in ("pos.order", "pos.payment", "pos.session"):
+            with self.subTest(model=model):
+                query = self.env[model].with_user(self.cashier)._search([])
+                plan = self.plan_of(SQL("SELECT COUNT(*) FROM (%s) t", query.select()))
+                nodes = plan.split("->")
+                scans = [
+                    node
+                    for node in nodes
+                    if "Scan" in node
+                    and any(f" on {table}" in node for table in tables)
+                ]
+                self.assertTrue(scans, plan)
+                for scan in scans:
+                    self.assertNotIn("Seq Scan", scan, plan)
+                    self.assertRegex(scan, "Index Cond|Recheck Cond", plan)
+
+    def plan_of(self, query):
+        """The plan of ``query`` with sequential scans off, as text."""
+        with closing(self.env.cr.savepoint()):
+            self.env.cr.execute("SET LOCAL enable_seqscan = off")
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            return "\n".join(row[0] for row in self.env.cr.fetchall())
 
     def test_each_check_costs_a_fixed_number_of_queries(self):
         """The policy itself, from a cold record cache: the cashier's settings
