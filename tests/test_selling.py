@@ -430,6 +430,8 @@ class TestSellingAroundClosing(SellingCase):
         self.foreign.paid.with_user(self.cashier).write({"state": "done"})
         self.assertEqual(self.foreign.paid.state, "done")
 
+    # Core warns that it uses the register's open session.
+    @mute_logger("odoo.addons.point_of_sale.models.pos_order")
     def test_order_sold_in_own_session_closed_meanwhile_goes_where_core_sends_it(
         self,
     ):
