@@ -7,6 +7,8 @@ that ``--test-tags /pos_session_restriction`` leaves them out and
 ``--test-tags psr_family/pos_session_restriction`` runs them; a module they
 need that is not installed fails them instead of skipping them."""
 
+from uuid import uuid4
+
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
@@ -82,6 +84,34 @@ class PosFamilyCase(PosRestrictionCommon, HttpCase):
                 f"the cashier's POS app loads other {model} records",
             )
         return data
+
+    def self_order_payload(self, session, table=None):
+        """A croissant, as the self-ordering app sends it."""
+        return {
+            "uuid": str(uuid4()),
+            "session_id": session.id,
+            "table_id": table.id if table else False,
+            "preset_id": False,
+            # As the self-ordering app sends it: an order to pay later.
+            "state": "draft",
+            "amount_paid": 0.0,
+            "amount_return": 0.0,
+            "amount_tax": 0.0,
+            "amount_total": 2.0,
+            "lines": [
+                Command.create(
+                    {
+                        "product_id": self.croissant.id,
+                        "qty": 1,
+                        "price_unit": 2.0,
+                        "price_subtotal": 2.0,
+                        "price_subtotal_incl": 2.0,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+            "payment_ids": [],
+        }
 
     def start_family_tour(self, url, tour, login="psr_cashier"):
         # A day at the register is a long tour, on a busy machine.

@@ -1,7 +1,6 @@
 import json
 from unittest.mock import patch
 from urllib.parse import urlencode
-from uuid import uuid4
 
 from odoo.fields import Command
 
@@ -86,31 +85,7 @@ class TestFamilyOnlinePayment(PosFamilyCase):
         """A customer orders a croissant from table 1's QR code of ``config``."""
         session = config.current_session_id
         table = config.floor_ids.table_ids[:1]
-        order = {
-            "uuid": str(uuid4()),
-            "session_id": session.id,
-            "table_id": table.id,
-            "preset_id": False,
-            # As the self-ordering app sends it: an order to pay later.
-            "state": "draft",
-            "amount_paid": 0.0,
-            "amount_return": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": 2.0,
-            "lines": [
-                Command.create(
-                    {
-                        "product_id": self.croissant.id,
-                        "qty": 1,
-                        "price_unit": 2.0,
-                        "price_subtotal": 2.0,
-                        "price_subtotal_incl": 2.0,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
-            "payment_ids": [],
-        }
+        order = self.self_order_payload(session, table)
         result = self.jsonrpc(
             "/pos-self-order/process-order/mobile/",
             order=order,

@@ -1,5 +1,4 @@
 import json
-from uuid import uuid4
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
@@ -76,34 +75,6 @@ class TestFamilySelfOrder(PosFamilyCase):
         ).json()
         self.assertNotIn("error", response)
         return self.env["pos.order"].browse(response["result"]["pos.order"][0]["id"])
-
-    def self_order_payload(self, session, table=None):
-        """A croissant, as the self-ordering app sends it."""
-        return {
-            "uuid": str(uuid4()),
-            "session_id": session.id,
-            "table_id": table.id if table else False,
-            "preset_id": False,
-            # As the self-ordering app sends it: an order to pay later.
-            "state": "draft",
-            "amount_paid": 0.0,
-            "amount_return": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": 2.0,
-            "lines": [
-                Command.create(
-                    {
-                        "product_id": self.croissant.id,
-                        "qty": 1,
-                        "price_unit": 2.0,
-                        "price_subtotal": 2.0,
-                        "price_subtotal_incl": 2.0,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
-            "payment_ids": [],
-        }
 
     def test_public_kiosk_order_lands_in_session_restricted_cashier_opened(self):
         self.kiosk.with_user(self.cashier).action_open_wizard()
