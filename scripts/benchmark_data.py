@@ -103,6 +103,16 @@ def build(env, scale, log=print):
     return fixture
 
 
+def scale_of(env):
+    """The name of the scale the data in this database was built at, by its
+    number of registers."""
+    registers = env["pos.config"].with_context(active_test=False).search_count([])
+    for name, scale in SCALES.items():
+        if registers == scale.registers:
+            return name
+    raise LookupError(f"no scale has {registers} registers")
+
+
 def find(env):
     """The fixture of data built earlier (a database kept with PSR_KEEP_DB=1)."""
     users = {
