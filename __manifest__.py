@@ -2,7 +2,7 @@
     "name": "POS Session Restriction",
     "summary": "Decide per user which Points of Sale they may see and operate, "
     "and who may start, resume or close a register",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/pos-session-restriction/pos_session_restriction",
     "author": "POS Session Restriction Authors",
@@ -57,6 +57,7 @@
         "static/description/outside_hours.png",
         "static/description/session_journal.png",
     ],
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

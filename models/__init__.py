@@ -1,4 +1,4 @@
-from . import pos_session_lookup_mixin
+from . import ir_rule
 from . import res_users
 from . import pos_config
 from . import pos_session
@@ -6,7 +6,6 @@ from . import pos_session_event
 from . import pos_order
 from . import pos_order_line
 from . import pos_payment
-from . import report_pos_order
 from . import res_config_settings
 from . import pos_restriction_log
 from . import resource_calendar

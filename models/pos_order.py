@@ -10,12 +10,15 @@ ACCOUNTED_STATE = "done"
 
 
 class PosOrder(models.Model):
-    _name = "pos.order"
-    _inherit = ["pos.order", "pos.session.lookup.mixin"]
+    _inherit = "pos.order"
 
     # The record rule reads the orders of the visible registers: core has no
-    # index on config_id, so PostgreSQL would read the whole table.
-    _config_id_idx = models.Index("(config_id)")
+    # index on config_id, so PostgreSQL would read the whole table. With the
+    # company (the multi-company rule) and the session (res.users
+    # _pos_visibility_domain), a list's count reads the index alone.
+    _config_id_company_id_session_id_idx = models.Index(
+        "(config_id, company_id, session_id)"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

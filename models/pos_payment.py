@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # Accounting links payments to their journal entries, whoever holds the session.
 ACCOUNTING_PAYMENT_FIELDS = {"account_move_id"}
@@ -7,10 +7,23 @@ ACCOUNTING_PAYMENT_FIELDS = {"account_move_id"}
 class PosPayment(models.Model):
     _inherit = "pos.payment"
 
-    # The record rule reads the payments of the sessions a user may see; with
-    # company_id (the multi-company rule) in the index, PostgreSQL finds and
-    # counts them from the index alone.
-    _session_id_company_id_idx = models.Index("(session_id, company_id)")
+    # The record rule reads the payments of the visible registers, as it does
+    # orders: through their session, PostgreSQL would read every payment of
+    # every visible session to show the newest. Filled in SQL on install and
+    # update (hooks.py), not computed payment by payment.
+    pos_config_id = fields.Many2one(
+        "pos.config",
+        string="Point of Sale",
+        related="session_id.config_id",
+        store=True,
+        help="Technical field used by the record rules: the register of the "
+        "payment's session.",
+    )
+
+    # As pos.order's: a list's count reads the index alone.
+    _pos_config_id_company_id_session_id_idx = models.Index(
+        "(pos_config_id, company_id, session_id)"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

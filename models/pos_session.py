@@ -31,6 +31,15 @@ class PosSession(models.Model):
     # not closed: without this index PostgreSQL reads all of a user's past
     # sessions, or walks the whole table when that user holds many of them.
     _user_id_not_closed_idx = models.Index("(user_id) WHERE state != 'closed'")
+    # A restricted user's Sessions list: their registers' sessions, newest
+    # first. Without the list's columns in the index, PostgreSQL walks the
+    # newest sessions of every register to find them (at 3,000 registers, 600
+    # for each one shown); with them, it reads the index alone and sorts.
+    # Sessions are written a few times a day: the index costs little.
+    _config_id_list_idx = models.Index(
+        "(config_id) INCLUDE (id, name, user_id, start_at, stop_at, "
+        "cash_register_balance_start, cash_register_balance_end_real, state)"
+    )
 
     pos_event_count = fields.Integer(
         string="Journal Entries",

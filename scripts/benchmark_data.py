@@ -550,12 +550,13 @@ def _bulk_insert(env, scale, fixture, log):
         SQL(
             """
             INSERT INTO pos_payment
-                        (pos_order_id, payment_method_id, session_id, company_id,
-                         amount, payment_date, is_change, payment_status, uuid,
-                         create_uid, create_date, write_uid, write_date)
+                        (pos_order_id, payment_method_id, session_id, pos_config_id,
+                         company_id, amount, payment_date, is_change, payment_status,
+                         uuid, create_uid, create_date, write_uid, write_date)
                  SELECT o.id,
                         CASE WHEN o.id %% 2 = 0 THEN m.cash ELSE %(card)s END,
-                        session_id, company_id, amount_total, date_order, FALSE,
+                        session_id, o.config_id, company_id, amount_total, date_order,
+                        FALSE,
                         'done', md5('payment' || o.id),
                         create_uid, create_date, write_uid, write_date
                    FROM pos_order o

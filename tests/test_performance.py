@@ -232,6 +232,7 @@ class TestQueryBudget(PosRestrictionCommon):
             count,
             pos_order_id=SQL("(%s::int[])[g]", orders),
             session_id=SQL("(%s::int[])[g]", list(sessions)),
+            pos_config_id=SQL("(%s::int[])[g]", list(configs)),
             uuid=SQL("md5(random()::text)"),
         )
         env.invalidate_all()

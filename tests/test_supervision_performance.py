@@ -113,6 +113,7 @@ class TestSupervisionQueryBudget(PosRestrictionCommon):
             count,
             pos_order_id=SQL("(%s::int[])[g]", orders),
             session_id=SQL("(%s::int[])[g]", sessions),
+            pos_config_id=SQL("(%s::int[])[g]", configs),
             uuid=SQL("md5(random()::text)"),
         )
         for event in (

@@ -99,6 +99,30 @@ class TestPosVisibilityRules(PosVisibilityCase):
             self.bakery_order | self.own_order,
         )
 
+    def test_session_held_elsewhere_while_switch_off_visible_once_on(self):
+        """The rules read the cashier's sessions outside their list when they
+        are computed, and cache them. Every path refuses to give them one
+        there while the switch is on; while it is off, an administrator may,
+        and turning the switch on clears that cache."""
+        self.assertNotIn(self.furniture_order, self.visible("pos.order", self.cashier))
+        self.set_global_switch(False)
+        self.furniture_session.write({"user_id": self.cashier.id})
+        self.set_global_switch(True)
+        self.assertEqual(
+            self.visible("pos.session", self.cashier),
+            self.bakery_session | self.own_session | self.furniture_session,
+        )
+        self.assertEqual(
+            self.visible("pos.order", self.cashier),
+            self.bakery_order | self.own_order | self.furniture_order,
+        )
+        self.assertEqual(
+            self.visible("pos.payment", self.cashier),
+            (self.bakery_order | self.own_order | self.furniture_order).payment_ids,
+        )
+        lines = self.visible("report.pos.order", self.cashier)
+        self.assertEqual(lines.config_id, self.bakery | self.clothes | self.furniture)
+
     def test_grouped_reads_do_not_leak_hidden_configs(self):
         for model in ("pos.order", "report.pos.order"):
             groups = (
