@@ -2,8 +2,8 @@
 
 Run by ``scripts/benchmark`` with Odoo's python, on a database where the addon
 is installed: builds the data (``benchmark_data.py``), then, for each flow,
-alternates the global switch off and on for ``--runs`` rounds, ``--repeat``
-measured runs per round and mode. Every measured run starts from a cold record
+measures pairs of runs with the global switch off and on, ``--runs`` rounds of
+``--repeat`` pairs. Every measured run starts from a cold record
 cache and warm ormcaches (a warm-up run of the same flow precedes it) in a
 transaction of its own, rolled back afterwards, so that every run starts from
 the same state. Prints a table: the median time with the switch off and on,
@@ -56,8 +56,8 @@ COUNT_LIMIT = 10001  # the web client counts records up to 10,000, plus one
 X2MANY_LIMIT = 40  # the records of a one2many a form shows at first
 RATIO_GOAL = 1.10
 QUERY_DELTA_GOAL = 3
-# With --repeat auto, the measured runs of a round and mode last about this
-# long (a short call is repeated up to MAX_REPEAT times, a long one runs once).
+# With --repeat auto, the pairs of runs of a round last about this long (a
+# short call makes up to MAX_REPEAT pairs, a long one a single pair).
 ROUND_SECONDS = 1.0
 MAX_REPEAT = 20
 PG_SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
@@ -203,38 +203,40 @@ class Benchmark:
             cr.close()
 
     def measure(self, flow, run_once=None):
-        """Alternate the switch off and on for ``self.runs`` rounds; in each
-        round and mode, a warm-up run then ``self.repeat`` measured runs (with
-        --repeat auto, as many as fit in ROUND_SECONDS, from the first warm-up).
-        The times are the medians of all the runs of a mode; the ratios are
-        the median of the rounds' ratios, each of the medians of its runs, so
-        that a load that comes and goes weighs on both modes alike."""
+        """Measure ``flow`` in pairs of runs, one with the switch off and one
+        with it on, in turn off-on and on-off: ``self.runs`` rounds of
+        ``self.repeat`` pairs (with --repeat auto, as many as fit in
+        ROUND_SECONDS, from the first pair). Each run follows a warm-up run in
+        its mode, as switching clears the caches. The times are the medians of
+        all the runs of a mode; the ratios are the median of the pairs' ratios:
+        the two runs of a pair are a moment apart, so that a machine that
+        slows down and speeds up weighs on both alike."""
         run_once = run_once or self.run_once
-        rounds = []  # {enabled: [(wall, cpu, count), ...]} per round
-        repeat = self.repeat
-        for round_ in range(self.runs):
-            rounds.append({})
-            for enabled in (False, True) if round_ % 2 == 0 else (True, False):
+
+        def pair(order):
+            samples = {}
+            started = time.perf_counter()
+            for enabled in order:
                 self.set_enabled(enabled)
-                started = time.perf_counter()
                 run_once(flow, enabled)
-                # The whole run counts, preparation and rollback included: some
-                # flows take longer to prepare than to run.
-                warm_up = time.perf_counter() - started
-                if repeat is None:
-                    repeat = max(1, min(MAX_REPEAT, int(ROUND_SECONDS / warm_up)))
-                rounds[-1][enabled] = [
-                    run_once(flow, enabled) for _repeat in range(repeat)
-                ]
-        row = {"flow": flow.name, "samples": self.runs * repeat}
+                samples[enabled] = run_once(flow, enabled)
+            return samples, time.perf_counter() - started
+
+        first, elapsed = pair((False, True))
+        pairs = [first]  # {enabled: (wall, cpu, count)} per pair
+        repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / elapsed)))
+        while len(pairs) < self.runs * repeat:
+            order = (True, False) if len(pairs) % 2 else (False, True)
+            pairs.append(pair(order)[0])
+        row = {"flow": flow.name, "samples": len(pairs)}
         for enabled, key in ((False, "off"), (True, "on")):
-            samples = [sample for round_ in rounds for sample in round_[enabled]]
+            samples = [pair_[enabled] for pair_ in pairs]
             counts = {count for _wall, _cpu, count in samples}
             row[f"{key}_ms"] = statistics.median(wall for wall, *_ in samples) * 1000
             row[f"{key}_queries"] = max(counts)
             row[f"{key}_varies"] = len(counts) > 1
-        row["ratio"] = median_ratio(rounds, 0)
-        row["cpu_ratio"] = median_ratio(rounds, 1)
+        row["ratio"] = median_ratio(pairs, 0)
+        row["cpu_ratio"] = median_ratio(pairs, 1)
         row["delta"] = row["on_queries"] - row["off_queries"]
         cpu_ratio = "" if row["cpu_ratio"] is None else f" (CPU {row['cpu_ratio']:.2f})"
         self.log(
@@ -912,17 +914,15 @@ class Benchmark:
                 ).unlink()
 
 
-def median_ratio(rounds, index):
-    """The median over ``rounds`` of the ratio on / off of the median of the
-    runs' ``index``-th measure (0: wall-clock, 1: CPU); None without CPU."""
+def median_ratio(pairs, index):
+    """The median over ``pairs`` of the ratio on / off of their runs'
+    ``index``-th measure (0: wall-clock, 1: CPU); None without CPU."""
     ratios = []
-    for round_ in rounds:
-        off, on = (
-            [sample[index] for sample in round_[enabled]] for enabled in (False, True)
-        )
-        if None in off or None in on:
+    for pair in pairs:
+        off, on = pair[False][index], pair[True][index]
+        if off is None or on is None:
             return None
-        ratios.append(statistics.median(on) / statistics.median(off))
+        ratios.append(on / off)
     return statistics.median(ratios)
 
 
@@ -1091,8 +1091,9 @@ def print_table(rows, scale_name, scale, machine):
     for cells in lines:
         print(format_line(cells))
     print(
-        "\nms: wall-clock time, median of the runs; ratio: on / off, median of "
-        "the rounds' ratios; CPU ratio: the same for the CPU time of Odoo and of "
+        "\nruns: pairs of runs, one off and one on; ms: wall-clock time, median of "
+        "the runs; ratio: on / off, median of the pairs' ratios; CPU ratio: the "
+        "same for the CPU time of Odoo and of "
         "its PostgreSQL backends, which waiting for a busy CPU does not inflate."
     )
     if any(row["off_varies"] or row["on_varies"] for row in rows):
@@ -1150,12 +1151,12 @@ def main():
         "data was built at (default: found from the data)",
     )
     parser.add_argument(
-        "--runs", type=int, default=7, help="rounds of the switch off then on"
+        "--runs", type=int, default=7, help="rounds of pairs of runs, off and on"
     )
     parser.add_argument(
         "--repeat",
         default="auto",
-        help="measured runs per round and mode, or 'auto': as many as fit in "
+        help="pairs of runs per round, or 'auto': as many as fit in "
         f"{ROUND_SECONDS}s, at most {MAX_REPEAT}",
     )
     parser.add_argument(
