@@ -205,29 +205,27 @@ class Benchmark:
     def measure(self, flow, run_once=None):
         """Measure ``flow`` in pairs of runs, one with the switch off and one
         with it on, in turn off-on and on-off: ``self.runs`` rounds of
-        ``self.repeat`` pairs (with --repeat auto, as many as fit in
-        ROUND_SECONDS, from the first pair). Each run follows a warm-up run in
-        its mode, as switching clears the caches. The times are the medians of
-        all the runs of a mode; the ratios are the median of the pairs' ratios:
-        the two runs of a pair are a moment apart, so that a machine that
-        slows down and speeds up weighs on both alike."""
+        ``self.repeat`` pairs (with --repeat auto, as many as have their
+        measured runs fit in ROUND_SECONDS, from the first pair). Each run
+        follows a warm-up run in its mode, as switching clears the caches. The
+        times are the medians of all the runs of a mode; the ratios are the
+        median of the pairs' ratios: the two runs of a pair are a moment apart,
+        so that a machine that slows down and speeds up weighs on both alike."""
         run_once = run_once or self.run_once
 
         def pair(order):
             samples = {}
-            started = time.perf_counter()
             for enabled in order:
                 self.set_enabled(enabled)
                 run_once(flow, enabled)
                 samples[enabled] = run_once(flow, enabled)
-            return samples, time.perf_counter() - started
+            return samples
 
-        first, elapsed = pair((False, True))
-        pairs = [first]  # {enabled: (wall, cpu, count)} per pair
-        repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / elapsed)))
+        pairs = [pair((False, True))]  # {enabled: (wall, cpu, count)} per pair
+        measured = sum(wall for wall, _cpu, _count in pairs[0].values())
+        repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / measured)))
         while len(pairs) < self.runs * repeat:
-            order = (True, False) if len(pairs) % 2 else (False, True)
-            pairs.append(pair(order)[0])
+            pairs.append(pair((True, False) if len(pairs) % 2 else (False, True)))
         row = {"flow": flow.name, "samples": len(pairs)}
         for enabled, key in ((False, "off"), (True, "on")):
             samples = [pair_[enabled] for pair_ in pairs]
@@ -1156,7 +1154,8 @@ def main():
     parser.add_argument(
         "--repeat",
         default="auto",
-        help="pairs of runs per round, or 'auto': as many as fit in "
+        help="pairs of runs per round, or 'auto': as many as have their measured "
+        "runs fit in "
         f"{ROUND_SECONDS}s, at most {MAX_REPEAT}",
     )
     parser.add_argument(
