@@ -56,10 +56,12 @@ COUNT_LIMIT = 10001  # the web client counts records up to 10,000, plus one
 X2MANY_LIMIT = 40  # the records of a one2many a form shows at first
 RATIO_GOAL = 1.10
 QUERY_DELTA_GOAL = 3
-# With --repeat auto, the pairs of runs of a round last about this long (a
-# short call makes up to MAX_REPEAT pairs, a long one a single pair).
+# With --repeat auto, the measured runs of a round's pairs last about
+# ROUND_SECONDS (a short call makes up to MAX_REPEAT pairs, a long one a single
+# pair), and a flow's pairs, warm-ups and preparation included, FLOW_SECONDS.
 ROUND_SECONDS = 1.0
 MAX_REPEAT = 20
+FLOW_SECONDS = 60.0
 PG_SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
 HTTP_FLOW_NAME = "GET /pos/ui/<id> (POS app page)"
 
@@ -206,7 +208,8 @@ class Benchmark:
         """Measure ``flow`` in pairs of runs, one with the switch off and one
         with it on, in turn off-on and on-off: ``self.runs`` rounds of
         ``self.repeat`` pairs (with --repeat auto, as many as have their
-        measured runs fit in ROUND_SECONDS, from the first pair). Each run
+        measured runs fit in ROUND_SECONDS, from the first pair, and the whole
+        flow in FLOW_SECONDS). Each run
         follows a warm-up run in its mode, as switching clears the caches. The
         times are the medians of all the runs of a mode; the ratios are the
         median of the pairs' ratios: the two runs of a pair are a moment apart,
@@ -221,9 +224,21 @@ class Benchmark:
                 samples[enabled] = run_once(flow, enabled)
             return samples
 
+        started = time.perf_counter()
         pairs = [pair((False, True))]  # {enabled: (wall, cpu, count)} per pair
+        whole = time.perf_counter() - started
         measured = sum(wall for wall, _cpu, _count in pairs[0].values())
-        repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / measured)))
+        # As many pairs as have their measured runs fit in ROUND_SECONDS per
+        # round, and all of them, warm-ups and preparation included, in
+        # FLOW_SECONDS.
+        repeat = self.repeat or max(
+            1,
+            min(
+                MAX_REPEAT,
+                int(ROUND_SECONDS / measured),
+                int(FLOW_SECONDS / self.runs / whole),
+            ),
+        )
         while len(pairs) < self.runs * repeat:
             pairs.append(pair((True, False) if len(pairs) % 2 else (False, True)))
         row = {"flow": flow.name, "samples": len(pairs)}
