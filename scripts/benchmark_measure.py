@@ -208,8 +208,8 @@ class Benchmark:
         """Measure ``flow`` in pairs of runs, one with the switch off and one
         with it on, in turn off-on and on-off: ``self.runs`` rounds of
         ``self.repeat`` pairs (with --repeat auto, as many as have their
-        measured runs fit in ROUND_SECONDS, from the first pair, and the whole
-        flow in FLOW_SECONDS). Each run
+        measured runs fit in ROUND_SECONDS, from the first pair, until the
+        flow's pairs took FLOW_SECONDS). Each run
         follows a warm-up run in its mode, as switching clears the caches. The
         times are the medians of all the runs of a mode; the ratios are the
         median of the pairs' ratios: the two runs of a pair are a moment apart,
@@ -226,20 +226,15 @@ class Benchmark:
 
         started = time.perf_counter()
         pairs = [pair((False, True))]  # {enabled: (wall, cpu, count)} per pair
-        whole = time.perf_counter() - started
         measured = sum(wall for wall, _cpu, _count in pairs[0].values())
-        # As many pairs as have their measured runs fit in ROUND_SECONDS per
-        # round, and all of them, warm-ups and preparation included, in
-        # FLOW_SECONDS.
-        repeat = self.repeat or max(
-            1,
-            min(
-                MAX_REPEAT,
-                int(ROUND_SECONDS / measured),
-                int(FLOW_SECONDS / self.runs / whole),
-            ),
-        )
-        while len(pairs) < self.runs * repeat:
+        repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / measured)))
+        # With --repeat auto, at least a pair per round, then no more once the
+        # flow's pairs, warm-ups and preparation included, took FLOW_SECONDS.
+        while len(pairs) < self.runs * repeat and (
+            self.repeat
+            or len(pairs) < self.runs
+            or time.perf_counter() - started < FLOW_SECONDS
+        ):
             pairs.append(pair((True, False) if len(pairs) % 2 else (False, True)))
         row = {"flow": flow.name, "samples": len(pairs)}
         for enabled, key in ((False, "off"), (True, "on")):
