@@ -64,6 +64,8 @@ MAX_REPEAT = 20
 FLOW_SECONDS = 60.0
 PG_SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
 HTTP_FLOW_NAME = "GET /pos/ui/<id> (POS app page)"
+# The key of the advisory lock a benchmark holds on its database.
+BENCHMARK_LOCK = 0x505352  # "PSR"
 
 
 @dataclass
@@ -959,6 +961,28 @@ class Benchmark:
                 ).unlink()
 
 
+@contextmanager
+def benchmark_lock(registry):
+    """Hold the database's benchmark lock, an advisory lock of a connection
+    kept open meanwhile: each benchmark flips the restriction switch, two on
+    one database would measure each other's mode."""
+    cr = registry.cursor()
+    try:
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", BENCHMARK_LOCK))
+        if not cr.fetchone()[0]:
+            raise SystemExit(
+                f"another benchmark is using the database {cr.dbname}: wait "
+                "until it ends, or measure another one"
+            )
+        cr.commit()  # holds the lock, not a snapshot
+        try:
+            yield
+        finally:
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s)", BENCHMARK_LOCK))
+    finally:
+        cr.close()
+
+
 def median_ratio(pairs, index):
     """The median over ``pairs`` of the ratio on / off of their runs'
     ``index``-th measure (0: wall-clock, 1: CPU); None without CPU."""
@@ -1252,37 +1276,40 @@ def main():
 
     started = time.perf_counter()
     registry = Registry(database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        if args.reuse_data:
-            fixture = benchmark_data.find(env)
-            scale_name = args.scale or benchmark_data.scale_of(env)
-        else:
-            scale_name = args.scale or "full"
-            log(f"building the data at scale '{scale_name}' in {database}")
-            fixture = benchmark_data.build(
-                env, benchmark_data.SCALES[scale_name], log=log
-            )
-    scale = benchmark_data.SCALES[scale_name]
-    if args.build_only:
-        log(f"data built and committed in {time.perf_counter() - started:.0f}s")
-        return 0
-    benchmark = Benchmark(registry, fixture, args.runs, repeat, args.diff_queries, log)
-    only = (args.only or "").lower()
-    if args.explain:
-        for flow in benchmark.flows():
-            if only in flow.name.lower():
-                benchmark.explain(flow, args.explain)
-        return 0
-    log(f"measuring {args.runs} rounds of each flow, switch off and on")
-    measuring = time.perf_counter()
-    load_before = os.getloadavg()[0]
-    rows = benchmark.measure_all(only, database)
-    ok = print_table(
-        rows, scale_name, scale, machine_description(registry, load_before)
-    )
-    print(f"\nMeasured in {time.perf_counter() - measuring:.0f}s.")
-    return 0 if ok else 1
+    with benchmark_lock(registry):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            if args.reuse_data:
+                fixture = benchmark_data.find(env)
+                scale_name = args.scale or benchmark_data.scale_of(env)
+            else:
+                scale_name = args.scale or "full"
+                log(f"building the data at scale '{scale_name}' in {database}")
+                fixture = benchmark_data.build(
+                    env, benchmark_data.SCALES[scale_name], log=log
+                )
+        scale = benchmark_data.SCALES[scale_name]
+        if args.build_only:
+            log(f"data built and committed in {time.perf_counter() - started:.0f}s")
+            return 0
+        benchmark = Benchmark(
+            registry, fixture, args.runs, repeat, args.diff_queries, log
+        )
+        only = (args.only or "").lower()
+        if args.explain:
+            for flow in benchmark.flows():
+                if only in flow.name.lower():
+                    benchmark.explain(flow, args.explain)
+            return 0
+        log(f"measuring {args.runs} rounds of each flow, switch off and on")
+        measuring = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        rows = benchmark.measure_all(only, database)
+        ok = print_table(
+            rows, scale_name, scale, machine_description(registry, load_before)
+        )
+        print(f"\nMeasured in {time.perf_counter() - measuring:.0f}s.")
+        return 0 if ok else 1
 
 
 if __name__ == "__main__":
