@@ -126,8 +126,9 @@ class Benchmark:
         "administrator_flows",
     )
 
-    def __init__(self, registry, fixture, runs, repeat, diff_queries, log):
+    def __init__(self, registry, fixture, runs, repeat, diff_queries, log, aa=False):
         self.registry = registry
+        self.aa = aa  # the switch stays off in the "on" runs too: the noise floor
         self.fixture = fixture
         self.runs = runs
         self.repeat = repeat  # None: as many as ROUND_SECONDS allows
@@ -172,7 +173,7 @@ class Benchmark:
     def set_enabled(self, enabled):
         with self.registry.cursor() as cr:
             api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"].set_param(
-                benchmark_data.ENABLED_PARAM, enabled and "True"
+                benchmark_data.ENABLED_PARAM, enabled and not self.aa and "True"
             )
 
     # One run
@@ -198,7 +199,7 @@ class Benchmark:
                     result = flow.run(env, state)
                     cr.flush()
                 count = cr.sql_log_count - count
-            if flow.check:
+            if flow.check and not self.aa:
                 flow.check(env, state, result, enabled)
             if explain:
                 explain_queries(cr, queries, explain)
@@ -1244,6 +1245,12 @@ def main():
         help="measure the data a previous run left in the database",
     )
     parser.add_argument(
+        "--aa",
+        action="store_true",
+        help="measure the noise floor: the switch stays off in the runs said 'on' "
+        "too (their checks skipped), so that every ratio should be 1.00",
+    )
+    parser.add_argument(
         "--diff-queries",
         action="store_true",
         help="print, for each flow, the queries that differ with the switch on",
@@ -1293,7 +1300,7 @@ def main():
             log(f"data built and committed in {time.perf_counter() - started:.0f}s")
             return 0
         benchmark = Benchmark(
-            registry, fixture, args.runs, repeat, args.diff_queries, log
+            registry, fixture, args.runs, repeat, args.diff_queries, log, args.aa
         )
         only = (args.only or "").lower()
         if args.explain:
@@ -1301,13 +1308,15 @@ def main():
                 if only in flow.name.lower():
                     benchmark.explain(flow, args.explain)
             return 0
-        log(f"measuring {args.runs} rounds of each flow, switch off and on")
+        modes = "switch off twice (--aa)" if args.aa else "switch off and on"
+        log(f"measuring {args.runs} rounds of each flow, {modes}")
         measuring = time.perf_counter()
         load_before = os.getloadavg()[0]
         rows = benchmark.measure_all(only, database)
-        ok = print_table(
-            rows, scale_name, scale, machine_description(registry, load_before)
-        )
+        machine = machine_description(registry, load_before)
+        if args.aa:
+            machine += "; A/A run: the switch off in both runs of each pair"
+        ok = print_table(rows, scale_name, scale, machine)
         print(f"\nMeasured in {time.perf_counter() - measuring:.0f}s.")
         return 0 if ok else 1
 
