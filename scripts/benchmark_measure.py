@@ -1264,6 +1264,11 @@ def main():
         "the N slowest queries of each flow, switch off and on",
     )
     args, odoo_args = parser.parse_known_args()
+    if args.aa and (args.explain or args.diff_queries):
+        parser.error(
+            "--aa measures times only: the plans and queries it would print "
+            "as 'switch on' would be those of the switch off"
+        )
     if odoo_args[:1] == ["--"]:
         odoo_args = odoo_args[1:]
     repeat = None if args.repeat == "auto" else int(args.repeat)
