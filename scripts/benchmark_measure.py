@@ -2,12 +2,13 @@
 
 Run by ``scripts/benchmark`` with Odoo's python, on a database where the addon
 is installed: builds the data (``benchmark_data.py``), then, for each flow,
-measures pairs of runs with the global switch off and on, ``--runs`` rounds of
-``--repeat`` pairs. Every measured run starts from a cold record
-cache and warm ormcaches (a warm-up run of the same flow precedes it) in a
-transaction of its own, rolled back afterwards, so that every run starts from
-the same state. Prints a table: the median time with the switch off and on,
-their ratio, and the queries of each run.
+measures runs with the global switch off and on, ``--runs`` rounds of a block of
+``--repeat`` runs in each mode. Every measured run starts from a cold record
+cache and warm ormcaches (a warm-up run in its mode opens each block), in a
+savepoint rolled back afterwards in the block's transaction (rolled back too),
+so that every run starts from the same state. Prints a table: the median time with the switch off and on,
+their ratio (the median of the ratios of every run on to every run off), and
+the queries of each run.
 
     python3 benchmark_measure.py [--scale large|full|small] [--runs 7]
         [--repeat N|auto] [--only TEXT] [--build-only | --reuse-data]
@@ -23,12 +24,15 @@ line: ``self.list_flow(...)``, ``self.read_group_flow(...)``.
 
 import argparse
 import gc
+import math
 import os
 import platform
 import statistics
 import sys
 import time
+from collections import deque
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass
 from difflib import unified_diff
 from pathlib import Path
@@ -47,7 +51,7 @@ import odoo.sql_db
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command, Datetime
 from odoo.modules.registry import Registry
-from odoo.sql_db import Cursor
+from odoo.sql_db import Cursor, Savepoint
 from odoo.tools import SQL, config
 
 DASHBOARD_LIMIT = 40  # the web client's kanban page size
@@ -56,12 +60,18 @@ COUNT_LIMIT = 10001  # the web client counts records up to 10,000, plus one
 X2MANY_LIMIT = 40  # the records of a one2many a form shows at first
 RATIO_GOAL = 1.10
 QUERY_DELTA_GOAL = 3
-# With --repeat auto, the measured runs of a round's pairs last about
-# ROUND_SECONDS (a short call makes up to MAX_REPEAT pairs, a long one a single
-# pair), and a flow's pairs, warm-ups and preparation included, FLOW_SECONDS.
-ROUND_SECONDS = 1.0
-MAX_REPEAT = 20
+# With --repeat auto, the measured runs of a round (a block of runs in each
+# mode, on one preparation) last about ROUND_SECONDS (a short call makes blocks
+# of up to MAX_REPEAT runs, a long one of a single run), and a flow's rounds,
+# warm-ups and preparations included, FLOW_SECONDS, or until a mode has
+# MAX_RUNS runs.
+ROUND_SECONDS = 2.0
+MAX_REPEAT = 8
 FLOW_SECONDS = 60.0
+# A flow whose ratio is within two standard errors of the goal then, more
+# rounds until it is not, for at most MAX_FLOW_SECONDS in all.
+MAX_FLOW_SECONDS = 180.0
+MAX_RUNS = 400  # a mode's runs past which the ratio's median barely moves
 PG_SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
 HTTP_FLOW_NAME = "GET /pos/ui/<id> (POS app page)"
 # The key of the advisory lock a benchmark holds on its database.
@@ -176,7 +186,7 @@ class Benchmark:
                 benchmark_data.ENABLED_PARAM, enabled and not self.aa and "True"
             )
 
-    # One run
+    # Runs
 
     def run_once(self, flow, enabled, queries=None, explain=0):
         """Run ``flow`` in a transaction rolled back afterwards; return its
@@ -184,6 +194,14 @@ class Benchmark:
         With ``queries``, append the SQL
         of each query to it; with ``explain`` too, ``(duration, SQL, plan)``
         of each, with the plans of the ``explain`` slowest SELECT queries."""
+        return self.run_block(flow, enabled, 1, queries, explain)[0]
+
+    def run_block(self, flow, enabled, runs, queries=None, explain=0):
+        """Prepare ``flow`` in a transaction rolled back afterwards, then run
+        it ``runs`` times, each in a savepoint rolled back afterwards, so that
+        each starts from the state the preparation left, as a run in a
+        transaction of its own would (as Odoo's TransactionCase does between
+        tests); return each run's measures (see run_once)."""
         uid, context = self.users[flow.login]
         cr = self.registry.cursor()
         try:
@@ -191,7 +209,23 @@ class Benchmark:
             env = api.Environment(cr, uid, context)
             state = flow.prepare(superuser, env) if flow.prepare else None
             cr.flush()
-            env.invalidate_all()
+            return [
+                self._run(env, flow, state, enabled, queries, explain)
+                for _run in range(runs)
+            ]
+        finally:
+            cr.rollback()
+            cr.close()
+
+    def _run(self, env, flow, state, enabled, queries, explain):
+        cr = env.cr
+        hooks = [
+            (hook, deque(hook._funcs), deepcopy(hook.data))
+            for hook in (cr.precommit, cr.postcommit, cr.prerollback, cr.postrollback)
+        ]
+        savepoint = Savepoint(cr)
+        try:
+            env.transaction.clear()
             gc.collect()  # no collection of earlier garbage within the timing
             with capture_queries(queries, timed=bool(explain)):
                 count = cr.sql_log_count
@@ -205,64 +239,80 @@ class Benchmark:
                 explain_queries(cr, queries, explain)
             return stopwatch.wall, stopwatch.cpu, count
         finally:
-            cr.rollback()
-            cr.close()
+            savepoint.close()
+            env.transaction.clear()
+            for hook, funcs, data in hooks:
+                hook._funcs, hook.data = funcs, data
 
-    def measure(self, flow, run_once=None):
-        """Measure ``flow`` in pairs of runs, one with the switch off and one
-        with it on, in turn off-on and on-off: ``self.runs`` rounds of
-        ``self.repeat`` pairs (with --repeat auto, as many as have their
-        measured runs fit in ROUND_SECONDS, from the first pair, until the
-        flow's pairs took FLOW_SECONDS). Each run
-        follows a warm-up run in its mode, as switching clears the caches. The
-        times are the medians of all the runs of a mode; the ratios are the
-        median of the pairs' ratios: the two runs of a pair are a moment apart,
-        so that a machine that slows down and speeds up weighs on both alike.
+    def measure(self, flow, run_block=None):
+        """Measure ``flow`` with the switch off and on, in blocks of runs of
+        one mode, in turn off-on and on-off: ``self.runs`` rounds of a block of
+        ``self.repeat`` runs in each mode (with --repeat auto, as many as have
+        a round's measured runs last ROUND_SECONDS, from the first round, and
+        rounds until the flow took FLOW_SECONDS, preparation and warm-ups
+        included, or has MAX_RUNS runs a mode, then, while its ratio is within
+        two standard errors of the goal, until MAX_FLOW_SECONDS). Each block
+        starts with a warm-up run, as switching clears the caches. The times
+        are the medians of the runs of a mode; the ratios are the median of the
+        ratios of every run on to every run off (the Hodges-Lehmann estimate):
+        on a shared machine, the speed of the same work swings by a fifth from
+        one run to the next and from one second to the next, which blocks a
+        moment apart, in turn off-on and on-off, weigh on both modes alike.
         Then the flow's cleanup, if any."""
         try:
-            return self._measure(flow, run_once or self.run_once)
+            return self._measure(flow, run_block or self.run_block)
         finally:
             self.clean_up(flow)
 
-    def _measure(self, flow, run_once):
-        def pair(order):
-            samples = {}
+    def _measure(self, flow, run_block):
+        samples = {False: [], True: []}  # {enabled: [(wall, cpu, count)]}
+        rounds = []  # the runs of each round: {enabled: [(wall, cpu, count)]}
+
+        def measure_round(runs, order):
+            rounds.append({})
             for enabled in order:
                 self.set_enabled(enabled)
-                run_once(flow, enabled)
-                samples[enabled] = run_once(flow, enabled)
-            return samples
+                rounds[-1][enabled] = run_block(flow, enabled, runs + 1)[1:]
+                samples[enabled].extend(rounds[-1][enabled])
 
         started = time.perf_counter()
-        pairs = [pair((False, True))]  # {enabled: (wall, cpu, count)} per pair
-        measured = sum(wall for wall, _cpu, _count in pairs[0].values())
+        measure_round(self.repeat or 1, (False, True))
+        measured = samples[False][0][0] + samples[True][0][0]
         repeat = self.repeat or max(1, min(MAX_REPEAT, int(ROUND_SECONDS / measured)))
-        # With --repeat auto, at least a pair per round, then no more once the
-        # flow's pairs, warm-ups and preparation included, took FLOW_SECONDS.
-        while len(pairs) < self.runs * repeat and (
-            self.repeat
-            or len(pairs) < self.runs
-            or time.perf_counter() - started < FLOW_SECONDS
-        ):
-            pairs.append(pair((True, False) if len(pairs) % 2 else (False, True)))
-        row = {"flow": flow.name, "samples": len(pairs)}
+
+        def more():
+            if len(rounds) < self.runs:
+                return True
+            if self.repeat:
+                return False
+            elapsed = time.perf_counter() - started
+            if elapsed < FLOW_SECONDS and len(samples[False]) < MAX_RUNS:
+                return True
+            return elapsed < MAX_FLOW_SECONDS and not settled(samples, rounds)
+
+        while more():
+            measure_round(repeat, (True, False) if len(rounds) % 2 else (False, True))
+        row = {"flow": flow.name, "samples": len(samples[False])}
         for enabled, key in ((False, "off"), (True, "on")):
-            samples = [pair_[enabled] for pair_ in pairs]
-            counts = {count for _wall, _cpu, count in samples}
-            row[f"{key}_ms"] = statistics.median(wall for wall, *_ in samples) * 1000
+            counts = {count for _wall, _cpu, count in samples[enabled]}
+            row[f"{key}_ms"] = (
+                statistics.median(wall for wall, *_ in samples[enabled]) * 1000
+            )
             row[f"{key}_queries"] = max(counts)
             row[f"{key}_varies"] = len(counts) > 1
-        row["ratio"] = median_ratio(pairs, 0)
-        row["cpu_ratio"] = median_ratio(pairs, 1)
+        row["ratio"] = median_ratio(samples, 0)
+        row["cpu_ratio"] = median_ratio(samples, 1)
+        row["margin"] = verdict_margin(samples, rounds)
         row["delta"] = row["on_queries"] - row["off_queries"]
         cpu_ratio = "" if row["cpu_ratio"] is None else f" (CPU {row['cpu_ratio']:.2f})"
+        margin = "" if row["margin"] is None else f" ± {row['margin']:.2f}"
         self.log(
             f"  {flow.name}: off {row['off_ms']:.1f} ms, on {row['on_ms']:.1f} ms, "
-            f"ratio {row['ratio']:.2f}{cpu_ratio}, "
+            f"ratio {row['ratio']:.2f}{cpu_ratio}{margin}, "
             f"queries {row['off_queries']} / {row['on_queries']}, "
-            f"{row['samples']} runs each"
+            f"{row['samples']} runs each in {len(rounds)} rounds"
         )
-        if self.diff_queries and run_once == self.run_once:
+        if self.diff_queries and run_block == self.run_block:
             self.print_query_diff(flow)
         return row
 
@@ -277,8 +327,8 @@ class Benchmark:
                 if only in flow.name.lower()
             )
             if group == "register_flows" and only in HTTP_FLOW_NAME.lower():
-                with self.http_flow(database) as (flow, run_once):
-                    rows.append(self.measure(flow, run_once))
+                with self.http_flow(database) as (flow, run_block):
+                    rows.append(self.measure(flow, run_block))
         return rows
 
     def clean_up(self, flow):
@@ -913,7 +963,8 @@ class Benchmark:
         """The page the dashboard's "Open Register" leads to, requested over
         Odoo's WSGI application in this process, on a started session of the
         cashier (committed, as the request has its own transaction; deleted
-        afterwards). Yields the flow and the function running it once."""
+        afterwards). Yields the flow and the function running it ``runs``
+        times (see run_block)."""
         from werkzeug.test import Client
 
         fixture = self.fixture
@@ -954,7 +1005,12 @@ class Benchmark:
             return stopwatch.wall, stopwatch.cpu, count
 
         try:
-            yield Flow(HTTP_FLOW_NAME, None, None), run_once
+            yield (
+                Flow(HTTP_FLOW_NAME, None, None),
+                lambda flow, enabled, runs: [
+                    run_once(flow, enabled) for _run in range(runs)
+                ],
+            )
         finally:
             with self.registry.cursor() as cr:
                 api.Environment(cr, SUPERUSER_ID, {})["pos.session"].browse(
@@ -984,16 +1040,55 @@ def benchmark_lock(registry):
         cr.close()
 
 
-def median_ratio(pairs, index):
-    """The median over ``pairs`` of the ratio on / off of their runs'
-    ``index``-th measure (0: wall-clock, 1: CPU); None without CPU."""
-    ratios = []
-    for pair in pairs:
-        off, on = pair[False][index], pair[True][index]
-        if off is None or on is None:
-            return None
-        ratios.append(on / off)
-    return statistics.median(ratios)
+def median_ratio(samples, index):
+    """The median of the ratios on / off of the ``index``-th measure (0:
+    wall-clock, 1: CPU) of every run on to every run off; None without CPU."""
+    off = [run[index] for run in samples[False]]
+    on = [run[index] for run in samples[True]]
+    if None in off or None in on:
+        return None
+    off = [math.log(value) for value in off]
+    return math.exp(statistics.median(math.log(value) - x for value in on for x in off))
+
+
+def verdict_index(samples):
+    """The measure the goal applies to: the CPU time when PostgreSQL's could
+    be read (the wall-clock time swings with the load of a shared machine),
+    else the wall-clock time."""
+    return 0 if samples[False][0][1] is None else 1
+
+
+def log_ratio_error(rounds, index):
+    """The standard error of the log of a flow's ratio, from the spread of
+    its rounds' own ratios (the runs of a block share their preparation and
+    their moment: a round is the independent unit); None below two rounds."""
+    if len(rounds) < 2:
+        return None
+    differences = [
+        math.log(statistics.median(run[index] for run in round_[True]))
+        - math.log(statistics.median(run[index] for run in round_[False]))
+        for round_ in rounds
+    ]
+    return statistics.stdev(differences) / math.sqrt(len(differences))
+
+
+def verdict_margin(samples, rounds):
+    """Two standard errors of the ratio the goal applies to, in ratio units
+    (about a 95% interval); None below two rounds."""
+    index = verdict_index(samples)
+    error = log_ratio_error(rounds, index)
+    if error is None:
+        return None
+    return median_ratio(samples, index) * (math.exp(2 * error) - 1)
+
+
+def settled(samples, rounds):
+    """Whether the ratio the goal applies to is more than two standard errors
+    away from RATIO_GOAL: more runs would not change the flow's verdict."""
+    index = verdict_index(samples)
+    error = log_ratio_error(rounds, index)
+    distance = abs(math.log(median_ratio(samples, index) / RATIO_GOAL))
+    return error is not None and distance > 2 * error
 
 
 class Stopwatch:
@@ -1109,6 +1204,7 @@ def print_table(rows, scale_name, scale, machine):
         "on ms",
         "ratio",
         "CPU ratio",
+        "±",
         "off queries",
         "on queries",
         "delta",
@@ -1121,6 +1217,7 @@ def print_table(rows, scale_name, scale, machine):
             f"{row['on_ms']:.1f}",
             f"{row['ratio']:.2f}",
             "-" if row["cpu_ratio"] is None else f"{row['cpu_ratio']:.2f}",
+            "-" if row["margin"] is None else f"{row['margin']:.2f}",
             f"{row['off_queries']}{'*' if row['off_varies'] else ''}",
             f"{row['on_queries']}{'*' if row['on_varies'] else ''}",
             f"{row['delta']:+d}",
@@ -1161,10 +1258,14 @@ def print_table(rows, scale_name, scale, machine):
     for cells in lines:
         print(format_line(cells))
     print(
-        "\nruns: pairs of runs, one off and one on; ms: wall-clock time, median of "
-        "the runs; ratio: on / off, median of the pairs' ratios; CPU ratio: the "
+        "\nruns: measured runs in each mode; ms: wall-clock time, median of "
+        "the runs; ratio: on / off, median of the ratios of every run on to every "
+        "run off; CPU ratio: the "
         "same for the CPU time of Odoo and of "
-        "its PostgreSQL backends, which waiting for a busy CPU does not inflate."
+        "its PostgreSQL backends, which waiting for a busy CPU does not inflate; "
+        "±: two standard errors of the ratio the goal applies to (CPU), from the "
+        "spread of the rounds' own ratios (a flow measured this close to the goal "
+        f"is measured longer, up to {MAX_FLOW_SECONDS:.0f}s)."
     )
     if any(row["off_varies"] or row["on_varies"] for row in rows):
         print("* the count varied between runs; the table gives the highest")
@@ -1221,12 +1322,15 @@ def main():
         "data was built at (default: found from the data)",
     )
     parser.add_argument(
-        "--runs", type=int, default=7, help="rounds of pairs of runs, off and on"
+        "--runs",
+        type=int,
+        default=7,
+        help="rounds of a block of runs off and one on (at least, with --repeat auto)",
     )
     parser.add_argument(
         "--repeat",
         default="auto",
-        help="pairs of runs per round, or 'auto': as many as have their measured "
+        help="runs per block, or 'auto': as many as have a round's measured "
         "runs fit in "
         f"{ROUND_SECONDS}s, at most {MAX_REPEAT}",
     )
