@@ -6,9 +6,9 @@ measures runs with the global switch off and on, ``--runs`` rounds of a block of
 ``--repeat`` runs in each mode. Every measured run starts from a cold record
 cache and warm ormcaches (a warm-up run in its mode opens each block), in a
 savepoint rolled back afterwards in the block's transaction (rolled back too),
-so that every run starts from the same state. Prints a table: the median time with the switch off and on,
-their ratio (the median of the ratios of every run on to every run off), and
-the queries of each run.
+so that every run starts from the same state. Prints a table: the median time
+with the switch off and on, their ratio (the median of the ratios of every run
+on to every run off) and its margin, and the queries of each run.
 
     python3 benchmark_measure.py [--scale large|full|small] [--runs 7]
         [--repeat N|auto] [--only TEXT] [--build-only | --reuse-data]
