@@ -12,7 +12,7 @@ on to every run off) and its margin, and the queries of each run.
 
     python3 benchmark_measure.py [--scale large|full|small] [--runs 7]
         [--repeat N|auto] [--only TEXT] [--build-only | --reuse-data]
-        [--diff-queries] [--explain N]
+        [--diff-queries] [--explain N] [--aa]
         -- <odoo options: -d DB --addons-path ... --db_host ...>
 
 The flows are listed by ``Benchmark.flows()``, a group of flows per method
