@@ -13,3 +13,5 @@ from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import pos_approval_grant
 from . import pos_approval_attempt
+from . import pos_held_order
+from . import account_bank_statement_line

@@ -58,6 +58,14 @@ class PosApprovalAttempt(models.Model):
     config_id = fields.Many2one(
         "pos.config", string="Point of Sale", readonly=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
     result = fields.Selection(
         [
             ("pending", "Being checked"),
@@ -85,6 +93,7 @@ class PosApprovalAttempt(models.Model):
             "user_id": user.id,
             "approver_id": approver.id,
             "config_id": config.id,
+            "company_id": config.company_id.id,
             "ip_address": request.httprequest.remote_addr if request else False,
         }
         attempt_id, failures = self._pos_start_attempt(vals)

@@ -92,6 +92,12 @@ class PosApprovalGrant(models.Model):
             raise UserError(self.env._("Manager approvals cannot be changed."))
         return super().write(vals)
 
+    def unlink(self):
+        # Even with the uninstall's context key, which skips ondelete methods.
+        self.check_access("unlink")
+        self._unlink_except_approval()
+        return super().unlink()
+
     @api.model
     def _grant(self, user, config, action, session, approver):
         """Record that ``approver`` lets ``user`` do ``action`` once on
@@ -126,9 +132,10 @@ class PosApprovalGrant(models.Model):
         closing until it is closed; a resume only for the POS app's page that
         follows the dashboard's *Continue*, before it expires."""
         session, step = self._pos_step(action, config, session)
-        # The state a step writes is checked as operating the session: an
+        # What a step writes is checked as operating or selling in the session
+        # (its state, the orders and payments closing accounts for): an
         # approval used by this very request covers it, no other.
-        in_request_only = step == "operate" and session
+        in_request_only = step in ("operate", "sell") and session
         grant_actions = (
             ("open", "resume", "close")
             if in_request_only

@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 ALLOWED_USER_FIELDS = {"pos_view_user_ids", "pos_access_user_ids"}
+# The allowlist of the deny-by-default rule (DESIGN §6): what the POS app
+# itself writes on a register its user operates. pos_self_order's kiosk says
+# whether its printer has paper (no dependency).
+APP_CONFIG_FIELDS = {"has_paper"}
 # pos_self_order's fields (no dependency): who takes the public's orders, and how.
 SELF_ORDERING_FIELDS = {"self_ordering_default_user_id", "self_ordering_mode"}
 
@@ -89,6 +93,7 @@ class PosConfig(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env.user._check_pos_configuring(self)
         configs = super().create(vals_list)
         if any(ALLOWED_USER_FIELDS & vals.keys() for vals in vals_list):
             configs._pos_allowed_users_changed()
@@ -97,12 +102,22 @@ class PosConfig(models.Model):
         return configs
 
     def write(self, vals):
+        # Deny by default: a register's settings are a POS administrator's,
+        # whatever the field, core's or another module's.
+        if vals.keys() <= APP_CONFIG_FIELDS:
+            self._check_pos_restriction_each("operate")
+        else:
+            self.env.user._check_pos_configuring(self)
         res = super().write(vals)
         if ALLOWED_USER_FIELDS & vals.keys():
             self._pos_allowed_users_changed()
         if SELF_ORDERING_FIELDS & vals.keys():
             self._check_pos_self_ordering_user()
         return res
+
+    def unlink(self):
+        self.env.user._check_pos_configuring(self)
+        return super().unlink()
 
     def open_ui(self):
         self._check_pos_restriction("open")
@@ -205,6 +220,12 @@ class PosConfig(models.Model):
             self.env.user._check_pos_session_access(
                 self.current_session_id, "resume" if action == "open" else action
             )
+
+    def _check_pos_restriction_each(self, action):
+        """Raise unless the current user may ``action`` each of these registers."""
+        # sudo: a hidden register is refused by its rule, not by failing to read it
+        for config in self.sudo():
+            self.env.user._check_pos_config_access(config, action)
 
     def _check_pos_self_ordering_user(self):
         """Self-ordering (pos_self_order) takes the public's orders as each

@@ -1,12 +1,17 @@
 from odoo import api, models
 
-from .res_users import REROUTED_CONFIGS
-
-# Writing these changes what the order's session holds.
-SOLD_ORDER_FIELDS = {"session_id", "lines", "payment_ids", "state"}
-# Accounting, not selling: closing a session marks its paid orders done, and
-# invoicing an order does, whoever closes or invoices.
+# What core must still write on orders of a session their user may not sell
+# in (the allowlist of the deny-by-default rule, DESIGN §6): closing a
+# session, under a manager's approval to close it too, marks its paid orders
+# done, and so does invoicing a paid order.
 ACCOUNTED_STATE = "done"
+ACCOUNTED_FROM_STATES = ("paid", "done")
+# Cursor data: the order core's look-up (_get_open_order) finds for each
+# uuid of the orders being synchronised, found already by the addon's check.
+OPEN_ORDERS = "pos_session_restriction.open_orders"
+# The states of a session that core no longer sells in: it moves an order sent
+# for one into the register's open session (pos.order._get_valid_session).
+CLOSED_SESSION_STATES = ("closing_control", "closed")
 
 
 class PosOrder(models.Model):
@@ -27,10 +32,9 @@ class PosOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        sold_fields = SOLD_ORDER_FIELDS & vals.keys()
-        if vals.get("state") == ACCOUNTED_STATE:
-            sold_fields.discard("state")
-        if sold_fields and not self._pos_paid_online(vals):
+        # Deny by default: whatever field it is, changing an order is selling
+        # in its session, but for the short allowlist above.
+        if not (self._pos_accounted(vals) or self._pos_paid_online(vals)):
             self._check_pos_selling(vals.get("session_id"))
         return super().write(vals)
 
@@ -40,32 +44,42 @@ class PosOrder(models.Model):
 
     @api.model
     def sync_from_ui(self, orders):
-        # Refuse before core, or another addon, reads a session of another
-        # register, which it may not for a hidden one.
-        session_ids = {order.get("session_id") for order in orders} - {None, False}
-        sessions = self.env["pos.session"].browse(session_ids)
-        self.env.user._check_pos_selling(sessions)
-        # sudo: the sessions were checked just above
-        closed = sessions.sudo().filtered(
-            lambda s: s.state in ("closing_control", "closed")
-        )
-        if not closed:
+        # Each order is judged on the session it lands in, before core, or
+        # another addon, reads a session the user may not see. A paid sale
+        # that may land nowhere the user sells is held for an administrator.
+        user = self.env.user
+        if not user._pos_restriction_applies():
             return super().sync_from_ui(orders)
-        # Core moves an order of a session closed meanwhile (closed remotely,
-        # say) into the register's open session, whoever holds it: what the
-        # user sold in a session they may sell in follows it there.
-        rerouted = self.env.cr.cache.setdefault(REROUTED_CONFIGS, set())
-        added = set(closed.config_id.ids) - rerouted
-        rerouted |= added
+        placed = []
+        # sudo: the user may not read held sales; whether theirs is, is theirs
+        held = self.env["pos.held.order"].sudo()
         try:
-            return super().sync_from_ui(orders)
+            for order in orders:
+                sessions, existing = self._pos_landing_sessions(order)
+                refused = sessions.filtered(user._pos_selling_refusal)[:1]
+                if not refused:
+                    placed.append(order)
+                elif held.search_count([("uuid", "=", order.get("uuid"))], limit=1):
+                    # Held already (placed or cancelled since): sent again, it
+                    # is safe, and not the app's to send any more.
+                    continue
+                elif not existing and order.get("state") == "paid":
+                    held._hold(order, refused, user._pos_selling_refusal(refused))
+                else:
+                    user._check_pos_selling(refused)
+            return super().sync_from_ui(placed)
         finally:
-            rerouted -= added
+            self.env.cr.cache.pop(OPEN_ORDERS, None)
 
     def action_pos_order_cancel(self):
         # Refuse before core reads the orders, which it may not for a hidden one.
         self._check_pos_selling()
         return super().action_pos_order_cancel()
+
+    def action_pos_order_invoice(self):
+        # Refuse before core reads the orders or creates their invoice.
+        self._check_pos_selling()
+        return super().action_pos_order_invoice()
 
     def refund(self):
         # Refuse before core reads the orders, which it may not for a hidden
@@ -81,6 +95,9 @@ class PosOrder(models.Model):
         # share a floor), then moves it into the session of the order sent. A
         # draft order of a session the user may not sell in is not theirs to
         # take over: the order sent stays an order of its own.
+        found = self.env.cr.cache.get(OPEN_ORDERS, {})
+        if order.get("uuid") in found:
+            return self.browse(found.pop(order["uuid"]))
         open_order = super()._get_open_order(order)
         if (
             open_order
@@ -90,6 +107,38 @@ class PosOrder(models.Model):
         ):
             return self.browse()
         return open_order
+
+    @api.model
+    def _pos_landing_sessions(self, order):
+        """The sessions that syncing ``order`` changes, as core processes it,
+        and the existing order it updates, if any (found by its uuid, as core
+        finds it): the session the order is sent for or, that one closed, the
+        register's open session; and an existing order's own session, which
+        core moves a draft out of (it leaves any other order where it is).
+        Core's own look-up then reuses this one's answer."""
+        existing = self._get_open_order(order)
+        if order.get("uuid"):
+            self.env.cr.cache.setdefault(OPEN_ORDERS, {})[order["uuid"]] = existing.id
+        # sudo: the sessions may be hidden from the user
+        if existing and existing.sudo().state != "draft":
+            return existing.sudo().session_id, existing
+        session = self.env["pos.session"].sudo().browse(order.get("session_id"))
+        if session.state in CLOSED_SESSION_STATES:
+            session = session.search(
+                [
+                    ("state", "not in", CLOSED_SESSION_STATES),
+                    ("config_id", "=", session.config_id.id),
+                ],
+                limit=1,
+            )
+        return existing.sudo().session_id | session, existing
+
+    def _pos_accounted(self, vals):
+        """Whether ``vals`` only mark paid orders done (``ACCOUNTED_STATE``)."""
+        # sudo: the orders may be of a session hidden from the user
+        return vals == {"state": ACCOUNTED_STATE} and all(
+            state in ACCOUNTED_FROM_STATES for state in self.sudo().mapped("state")
+        )
 
     def _pos_paid_online(self, vals):
         """Whether ``vals`` only mark as paid orders that payments the customer

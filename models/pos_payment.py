@@ -1,8 +1,5 @@
 from odoo import api, fields, models
 
-# Accounting links payments to their journal entries, whoever holds the session.
-ACCOUNTING_PAYMENT_FIELDS = {"account_move_id"}
-
 
 class PosPayment(models.Model):
     _inherit = "pos.payment"
@@ -38,13 +35,16 @@ class PosPayment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.keys() - ACCOUNTING_PAYMENT_FIELDS:
-            # sudo: refuse a payment of a hidden order by its rule, not by
-            # failing to read it
-            orders = self.sudo().pos_order_id
-            if vals.get("pos_order_id"):
-                orders |= orders.browse(vals["pos_order_id"])
-            orders._check_pos_selling()
+        # Deny by default: whatever the field, changing a payment is selling
+        # in its order's session. Closing a session, or invoicing an order,
+        # links its payments to their journal entries: who may do either may
+        # sell there (a manager's approval to close covers its request).
+        # sudo: refuse a payment of a hidden order by its rule, not by failing
+        # to read it
+        orders = self.sudo().pos_order_id
+        if vals.get("pos_order_id"):
+            orders |= orders.browse(vals["pos_order_id"])
+        orders._check_pos_selling()
         return super().write(vals)
 
     def unlink(self):

@@ -40,7 +40,16 @@ class PosRestrictionLog(models.Model):
     session_id = fields.Many2one(
         "pos.session", string="Session", readonly=True, ondelete="set null"
     )
-    company_id = fields.Many2one(related="config_id.company_id", store=True)
+    # The register's company, or the user's where no register was named: an
+    # entry is never visible to every company's administrators.
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
     rule = fields.Selection(
         [
             ("not_visible", "Not visible"),
@@ -51,6 +60,7 @@ class PosRestrictionLog(models.Model):
             ("wrong_pin", "Wrong approval PIN"),
             ("approval_locked", "Approvals locked"),
             ("not_approver", "Not an approver"),
+            ("administrator_only", "Administrators only"),
         ],
         required=True,
         readonly=True,
@@ -65,6 +75,7 @@ class PosRestrictionLog(models.Model):
             ("sell", "Sell"),
             ("hand_over", "Hand over"),
             ("take_over", "Take over"),
+            ("configure", "Change settings"),
         ],
         string="Attempted",
         readonly=True,
@@ -94,17 +105,7 @@ class PosRestrictionLog(models.Model):
         """Record ``refusal`` once the request's transaction is over, through a
         cursor of its own: the refusal rolls that transaction back, and may be
         raised while it holds locks on the very rows the entry refers to."""
-        vals = {
-            "user_id": self.env.uid,
-            "config_id": config.id,
-            "session_id": session.id if session else False,
-            "approver_id": approver.id if approver else False,
-            "rule": refusal.rule,
-            "action": action,
-            "channel": self._request_channel(),
-            "ip_address": request.httprequest.remote_addr if request else False,
-            "message": refusal.args[0],
-        }
+        vals = self._refusal_vals(refusal, action, config, session, approver)
         registry = self.env.registry
 
         def record():
@@ -119,6 +120,30 @@ class PosRestrictionLog(models.Model):
         # Exactly one of the two runs: whichever ends the transaction.
         self.env.cr.postrollback.add(record)
         self.env.cr.postcommit.add(record)
+
+    @api.model
+    def _log_refusal_kept(self, refusal, action, config, session=None):
+        """Record ``refusal`` in the request's own transaction: what it
+        refused (a paid sale) was kept, not rolled back."""
+        vals = self._refusal_vals(refusal, action, config, session)
+        # sudo: nobody but Odoo writes the log
+        self.sudo()._record(vals)
+
+    @api.model
+    def _refusal_vals(self, refusal, action, config, session=None, approver=None):
+        return {
+            "user_id": self.env.uid,
+            "config_id": config.id,
+            # sudo: the register may be hidden from the user
+            "company_id": (config.sudo().company_id or self.env.company).id,
+            "session_id": session.id if session else False,
+            "approver_id": approver.id if approver else False,
+            "rule": refusal.rule,
+            "action": action,
+            "channel": self._request_channel(),
+            "ip_address": request.httprequest.remote_addr if request else False,
+            "message": refusal.args[0],
+        }
 
     @api.model
     def _record(self, vals):

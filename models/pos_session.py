@@ -6,10 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
-from ..exceptions import PosSessionRestrictionError
+from .pos_session_event import WORKED_IN_EVENTS
 
-# Writing these moves a session between states, registers or cashiers.
-GUARDED_SESSION_FIELDS = {"state", "user_id", "config_id"}
 # The journal's event for a session entering each of these states.
 JOURNALED_STATES = {"opened": "started", "closed": "closed"}
 ABANDONED_AFTER_PARAM = "pos_session_restriction.abandoned_after_hours"
@@ -276,32 +274,36 @@ class PosSession(models.Model):
         return sessions
 
     def write(self, vals):
+        handed_over, receiver = self._pos_handed_over(vals)
+        # Deny by default: whatever a write changes but its cashier is
+        # operating the session (state, cash counted, notes, dates, moves...).
+        if vals.keys() - {"user_id"}:
+            self._check_pos_restriction("operate")
         self._check_pos_rescue_flag(vals)
         self._check_pos_abandoned_flag(vals)
-        handed_over, receiver = self._pos_handed_over(vals)
-        if "config_id" in vals or (
-            GUARDED_SESSION_FIELDS & vals.keys() and not handed_over
-        ):
-            self._check_pos_restriction("operate")
-            if {"user_id", "config_id"} & vals.keys():
-                self._check_pos_restriction_reassignment(vals)
-        elif handed_over:
-            if "state" in vals:
-                self._check_pos_restriction("operate")
-            # Writing the cashier of a session hands it over: one policy decides.
-            for session in handed_over:
-                self.env.user._check_pos_hand_over(session, receiver)
+        if "config_id" in vals:
+            self._check_pos_restriction_reassignment(vals)
+        # Writing the cashier of a session hands it over: one policy decides.
+        for session in handed_over:
+            self.env.user._check_pos_hand_over(session, receiver)
         givers = {session: session.user_id for session in handed_over}
         event = JOURNALED_STATES.get(vals.get("state"))
         entering = event and self.filtered(lambda s: s.state != vals["state"])
         res = super().write(vals)
         if entering:
             entering._pos_journal(event)
+            if event == "closed":
+                entering._pos_forget_outside_sessions()
         for session, giver in givers.items():
             session._pos_record_hand_over(giver)
         return res
 
     def unlink(self):
+        # Anyone may discard a session of their own (core refuses one with
+        # orders); another's is operating it.
+        self.filtered(lambda s: s.user_id != self.env.user)._check_pos_restriction(
+            "operate"
+        )
         self._pos_journal("discarded")
         return super().unlink()
 
@@ -430,7 +432,6 @@ class PosSession(models.Model):
         and closes it as their own. Done by the session's holder or a Point of
         Sale administrator; the receiver must pass the policy."""
         self.ensure_one()
-        actor = self.env.user
         receiver = self.env["res.users"].browse(user_id).exists()
         if self.state == "closed":
             raise UserError(
@@ -439,33 +440,9 @@ class PosSession(models.Model):
                     session=self._pos_restriction_label(),
                 )
             )
-        if self.user_id != actor and not actor._pos_is_pos_administrator():
-            actor._pos_refuse(
-                PosSessionRestrictionError(
-                    self.env._(
-                        "Only %(user)s, who holds the session %(session)s, or a "
-                        "Point of Sale administrator can hand it over.",
-                        user=self.user_id.name,
-                        session=self._pos_restriction_label(),
-                    ),
-                    rule="foreign_session",
-                ),
-                "hand_over",
-                self.config_id,
-                self,
-            )
         if not receiver or receiver == self.user_id:
             raise UserError(
                 self.env._("Choose the colleague who takes the register over.")
-            )
-        if receiver not in self._pos_hand_over_candidates(check_policy=False):
-            raise UserError(
-                self.env._(
-                    "%(user)s is not a Point of Sale user of %(company)s: they "
-                    "cannot take the register over.",
-                    user=receiver.name,
-                    company=self.config_id.company_id.name,
-                )
             )
         self.write({"user_id": receiver.id})
         return True
@@ -629,6 +606,24 @@ class PosSession(models.Model):
         self.env.cr.execute(
             "UPDATE pos_config SET write_date = write_date WHERE id = %s", [config_id]
         )
+
+    def _pos_forget_outside_sessions(self):
+        """These sessions just closed: a user who sees them only because they
+        held or worked in them, on a register off their visible list, no
+        longer does. The record rules cached that list: drop it."""
+        # sudo: the journal and the users' lists are administrators' data
+        users = (
+            self.sudo().user_id
+            | self.env["pos.session.event"]
+            .sudo()
+            .search([("session_id", "in", self.ids), ("event", "in", WORKED_IN_EVENTS)])
+            .user_id
+        )
+        if any(
+            user.pos_view_config_ids and self.config_id - user.pos_view_config_ids
+            for user in users.sudo()
+        ):
+            self.env.registry.clear_cache()
 
     def _pos_cash_move_note(self, amount, reason):
         """How the journal describes a cash move of ``amount`` for ``reason``."""

@@ -91,6 +91,9 @@ class PosSessionEvent(models.Model):
             ("cash_in", "Cash in"),
             ("cash_out", "Cash out"),
             ("cash_deleted", "Cash move deleted"),
+            ("sale_held", "Sale held"),
+            ("sale_placed", "Held sale placed"),
+            ("sale_cancelled", "Held sale cancelled"),
         ],
         required=True,
         readonly=True,
@@ -129,6 +132,12 @@ class PosSessionEvent(models.Model):
                 self.env._("Entries of the session journal cannot be changed.")
             )
         return super().write(vals)
+
+    def unlink(self):
+        # Even with the uninstall's context key, which skips ondelete methods.
+        self.check_access("unlink")
+        self._unlink_except_journal_entry()
+        return super().unlink()
 
     @api.model
     def _record(self, event, sessions, note=False):

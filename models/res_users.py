@@ -7,7 +7,7 @@ from datetime import timedelta
 from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, str2bool
 
 from ..exceptions import PosSessionRestrictionError
@@ -23,10 +23,6 @@ HOURS_LOOKAHEAD = timedelta(days=7)
 # session just opened, and coming back into one (DESIGN §8). Selling and
 # closing never are: a session already open is never cut.
 HOURS_BOUND_ACTIONS = {"open", "start", "resume"}
-# Cursor data (pos.order.sync_from_ui): the registers whose session closed
-# under the orders being synchronised, which core moves into the register's
-# open session.
-REROUTED_CONFIGS = "pos_session_restriction.rerouted_configs"
 PosRestrictionSettings = namedtuple(
     "PosRestrictionSettings",
     [
@@ -185,9 +181,9 @@ class ResUsers(models.Model):
         "pos.session",
         string="Sessions Outside Their Points of Sale",
         compute="_compute_pos_outside_session_ids",
-        help="Technical field used by the record rules: the sessions on Points of "
-        "Sale outside this user's visible list that they hold, or worked in while "
-        "still open.",
+        help="Technical field used by the record rules: the sessions still open "
+        "on Points of Sale outside this user's visible list that they hold or "
+        "worked in.",
     )
 
     def init(self):
@@ -290,6 +286,7 @@ class ResUsers(models.Model):
             user.pos_outside_session_ids = sessions.search(
                 [
                     ("config_id", "not in", user.pos_view_config_ids.ids),
+                    ("state", "!=", "closed"),
                     "|",
                     ("user_id", "=", user.id),
                     ("id", "in", user.pos_worked_session_ids.ids),
@@ -464,9 +461,13 @@ class ResUsers(models.Model):
 
     def _check_pos_session_opening(self, config, session_user, action, session=None):
         """Raise unless this user may open a session on ``config`` in the name
-        of ``session_user``: a new one, or ``session`` moved or handed over."""
+        of ``session_user``: a new one, or ``session`` moved to ``config``.
+        A session opened in someone else's name is handed over to them as it
+        opens: they must be able to receive it."""
         refusal = self._pos_opening_refusal(config, session_user, session)
         self._pos_refuse(refusal, action, config, session)
+        if session_user != self and self._pos_restriction_applies():
+            self._check_pos_receiver(config, session_user, session)
 
     def _check_pos_selling(self, sessions):
         """Raise unless this user may change what each of ``sessions`` holds:
@@ -481,14 +482,67 @@ class ResUsers(models.Model):
                 refusal.context["session_user"] = session.user_id.name
             self._pos_refuse(refusal, "sell", session.config_id, session)
 
+    def _check_pos_configuring(self, configs):
+        """Raise unless this user may create, change or delete the registers
+        ``configs`` (none: a new one): POS administrators only, while the
+        restrictions bind the user."""
+        if not self._pos_restriction_applies():
+            return
+        refusal = PosSessionRestrictionError(
+            self.env._(
+                "Only Point of Sale administrators change the settings of a Point "
+                "of Sale. Ask your manager to change them."
+            ),
+            rule="administrator_only",
+        )
+        # sudo: the register may be hidden from the user
+        self._pos_refuse(refusal, "configure", configs[:1].sudo())
+
     def _check_pos_hand_over(self, session, receiver):
         """Raise unless this user may hand ``session`` over to ``receiver``:
-        they hold it or may operate it, and ``receiver`` may open it in their
-        own name (visible, operable, one open session)."""
+        they hold it or may operate it, and ``receiver`` may receive it
+        (``_check_pos_receiver``). Every way of handing a session over asks
+        this: ``pos_hand_over``, writing its cashier."""
+        if session.state == "closed" and self._pos_restriction_applies():
+            raise UserError(
+                self.env._(
+                    "The session %(session)s is closed: there is nothing to hand over.",
+                    session=session._pos_restriction_label(),
+                )
+            )
         if session.user_id != self:
             self._check_pos_session_access(session, "operate")
-        refusal = receiver._pos_receiving_refusal(session)
-        self._pos_refuse(refusal, "hand_over", session.config_id, session)
+        self._check_pos_receiver(session.config_id, receiver, session)
+
+    def _check_pos_receiver(self, config, receiver, session=None):
+        """Raise unless ``receiver`` may hold ``session`` of ``config``, or a
+        new session there that this user opens in their name: a Point of Sale
+        user of its company who may open it in their own name (visible,
+        operable, one open session, working hours)."""
+        if not receiver._pos_holds_sessions_of(config.company_id):
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a Point of Sale user of %(company)s: they "
+                    "cannot take the register over.",
+                    user=receiver.name or self.env._("This user"),
+                    company=config.company_id.name,
+                )
+            )
+        refusal = receiver._pos_receiving_refusal(config, session)
+        self._pos_refuse(refusal, "hand_over", config, session)
+
+    def _pos_holds_sessions_of(self, company):
+        """Whether this user may hold a session of a register of ``company``:
+        an internal Point of Sale user of it, or the superuser, as in core."""
+        # sudo: cashiers may not read other users' groups and companies
+        user = self.sudo()
+        return user._is_superuser() or bool(
+            user
+            and user.active
+            and not user.share
+            and company in user.company_ids
+            and user._has_group("point_of_sale.group_pos_user")
+        )
 
     def _pos_refuse(self, refusal, action, config, session=None, approver=None):
         if refusal:
@@ -595,8 +649,6 @@ class ResUsers(models.Model):
             return None
         if session.with_user(self).sudo().pos_worked_in:
             return None
-        if session.config_id.id in self.env.cr.cache.get(REROUTED_CONFIGS, ()):
-            return None
         return self._pos_session_refusal(session)
 
     def _pos_opening_refusal(self, config, session_user, session=None):
@@ -643,14 +695,14 @@ class ResUsers(models.Model):
             )
         return PosSessionRestrictionError(message, rule="outside_hours")
 
-    def _pos_receiving_refusal(self, session):
-        """The refusal met when ``session`` is handed over to this user, if
-        any: the one they would meet opening it in their own name, said about
-        them when someone else hands it over."""
-        refusal = self._pos_opening_refusal(session.config_id, self, session)
+    def _pos_receiving_refusal(self, config, session=None):
+        """The refusal met when ``session`` of ``config`` (or a new session
+        there) is put in this user's name, if any: the one they would meet
+        opening it in their own name, said about them when someone else does."""
+        refusal = self._pos_opening_refusal(config, self, session)
         if not refusal or self == self.env.user:
             return refusal
-        values = {"user": self.name, "pos": session.config_id.name}
+        values = {"user": self.name, "pos": config.name}
         if refusal.rule == "not_visible":
             message = self.env._(
                 "%(user)s may not see the Point of Sale '%(pos)s': you cannot "
@@ -667,7 +719,7 @@ class ResUsers(models.Model):
                 **values,
             )
         elif refusal.rule == "single_session":
-            other_session = self._pos_other_open_session(session.config_id, session)
+            other_session = self._pos_other_open_session(config, session)
             message = self.env._(
                 "%(user)s already has an open session (%(session)s) on '%(other)s': "
                 "you cannot hand '%(pos)s' over to them until they close it.",

@@ -8,6 +8,7 @@ from . import test_i18n
 from . import test_attacks
 from . import test_performance
 from . import test_selling
+from . import test_deny_by_default
 from . import test_journal
 from . import test_js
 from . import test_approval

@@ -15,6 +15,7 @@ from .test_controller import (
     MSG_HIDDEN,
     MSG_NOT_OPERABLE,
     MSG_OWN_NAME,
+    MSG_SETTINGS,
     PosRestrictionHttpCommon,
 )
 
@@ -606,9 +607,16 @@ class TestAttackSuite(PosRestrictionHttpCommon):
         for label, vector in self.self_service_vectors():
             for transport in DATA_TRANSPORTS:
                 with self.subTest(vector=label, transport=transport):
-                    self.assertAttackFails(
-                        transport, vector, ACCESS_ERROR, ACCESS_MESSAGE
-                    )
+                    if vector[0] == "pos.config":
+                        # Deny by default: a register's settings, whatever the
+                        # field, are refused by the addon before the field's group.
+                        self.assertAttackFails(
+                            transport, vector, REFUSAL_NAMES[transport], MSG_SETTINGS
+                        )
+                    else:
+                        self.assertAttackFails(
+                            transport, vector, ACCESS_ERROR, ACCESS_MESSAGE
+                        )
         # Their real preferences remain theirs to change.
         __, error = self.call(
             "call_kw",

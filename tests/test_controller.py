@@ -24,6 +24,10 @@ MSG_SINGLE = (
     "You already have an open session ({session}) on '{pos}'. Close it before "
     "opening another Point of Sale."
 )
+MSG_SETTINGS = (
+    "Only Point of Sale administrators change the settings of a Point of Sale. "
+    "Ask your manager to change them."
+)
 BYPASS_CONTEXT = {"pos_session_restriction_bypass": True, "active_test": False}
 
 

@@ -171,23 +171,30 @@ class SellingCase(PosRestrictionCommon):
             "statement_lines": sorted(session.statement_line_ids.ids),
         }
 
-    def assertSelling(self, sell, unseen_when_hidden=False):
+    def assertSelling(self, sell, unseen_when_hidden=False, held=False):
         """``sell(fixtures)`` changes what the session holds in each scenario
         the rule allows; in the others it is refused with the addon's error
         and its rule, logged as a sale, and changes nothing.
 
         ``unseen_when_hidden``: core looks the records up by a search, which
         finds nothing in a hidden session, so that nothing is refused there and
-        nothing changes."""
+        nothing changes.
+
+        ``held``: ``sell`` sends a paid sale and returns what it sent; where the
+        rule refuses it, the sale is held for an administrator instead, the
+        refusal logged, and the session changes nothing."""
         for name, rule in SCENARIOS.items():
             with self.subTest(scenario=name), closing(self.env.cr.savepoint()):
                 user, fixtures = self.scenario(name)
-                self.assertSale(
-                    sell,
-                    self.as_user(fixtures, user),
-                    rule,
-                    name == "hidden" and unseen_when_hidden,
-                )
+                if held and rule:
+                    self.assertSaleHeld(sell, self.as_user(fixtures, user), rule)
+                else:
+                    self.assertSale(
+                        sell,
+                        self.as_user(fixtures, user),
+                        rule,
+                        name == "hidden" and unseen_when_hidden,
+                    )
             # The rollback left the restrictions cached as the scenario set them.
             self.env.registry.clear_cache()
             self.env.invalidate_all()
@@ -232,6 +239,35 @@ class SellingCase(PosRestrictionCommon):
             (rule, "sell", fixtures.session.sudo().config_id, fixtures.session),
         )
 
+    def assertSaleHeld(self, sell, fixtures, rule):
+        """``sell(fixtures)`` sends a paid sale the rule refuses: held for an
+        administrator, its refusal logged, the session unchanged."""
+        before = self.holdings(fixtures.session)
+        with patch.object(
+            PosRestrictionLog,
+            "_log_refusal_kept",
+            autospec=True,
+            side_effect=PosRestrictionLog._log_refusal_kept,
+        ) as log_refusal:
+            payload = sell(fixtures)
+        self.assertEqual(self.holdings(fixtures.session), before)
+        held = self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertRecordValues(
+            held,
+            [
+                {
+                    "state": "held",
+                    "user_id": fixtures.env.uid,
+                    "amount_total": payload["amount_total"],
+                }
+            ],
+        )
+        _log, refusal, action, config, session = log_refusal.call_args.args
+        self.assertEqual(
+            (refusal.rule, action, config, session),
+            (rule, "sell", fixtures.session.sudo().config_id, fixtures.session),
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestSellingSync(SellingCase):
@@ -245,16 +281,18 @@ class TestSellingSync(SellingCase):
             **options,
         )
         fixtures.env["pos.order"].sync_from_ui([payload])
+        return payload
 
     def test_sync_of_new_paid_order(self):
-        self.assertSelling(lambda fx: self.sync(fx))
+        self.assertSelling(lambda fx: self.sync(fx), held=True)
 
     def test_sync_of_new_draft_order(self):
         self.assertSelling(lambda fx: self.sync(fx, state="draft"))
 
     def test_sync_of_refund(self):
         self.assertSelling(
-            lambda fx: self.sync(fx, qty=-1, refunded_line=fx.paid.sudo().lines.id)
+            lambda fx: self.sync(fx, qty=-1, refunded_line=fx.paid.sudo().lines.id),
+            held=True,
         )
 
     def test_sync_updating_draft_order(self):
@@ -432,27 +470,51 @@ class TestSellingAroundClosing(SellingCase):
 
     # Core warns that it uses the register's open session.
     @mute_logger("odoo.addons.point_of_sale.models.pos_order")
-    def test_order_sold_in_own_session_closed_meanwhile_goes_where_core_sends_it(
+    def test_order_sold_in_own_session_closed_meanwhile_lands_in_next_own_session(
         self,
     ):
+        # Closed without the cashier (remotely, say), the register is opened
+        # again by the same terminal's next cashier, locked to their own
+        # sessions: the closed session's orders land in that session.
+        self.restrict(self.cashier, lock_foreign=True)
+        self.restrict(self.colleague, lock_foreign=True)
+        session = self.own.session
+        self.close_remotely(session)
+        colleague_session = self.open_session(self.furniture, self.colleague)
+        payload = self.order_payload(session, self.cashier, self.product)
+        self.env["pos.order"].with_user(self.colleague).sync_from_ui([payload])
+        order = self.env["pos.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertEqual((order.session_id, order.state), (colleague_session, "paid"))
+
+    @mute_logger("odoo.addons.point_of_sale.models.pos_order")
+    def test_order_of_own_session_closed_meanwhile_held_from_colleague_session(
+        self,
+    ):
+        # The cashier's app sends what it sold before the close; core would
+        # put it into the colleague's session, where the cashier may not sell.
         self.restrict(self.cashier, lock_foreign=True)
         session = self.own.session
-        # Closed without the cashier (remotely, say); a colleague then opens the
-        # register, and the cashier's app sends what it sold before.
+        self.close_remotely(session)
+        colleague_session = self.open_session(self.furniture, self.colleague)
+        payload = self.order_payload(session, self.cashier, self.product)
+        result = self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        self.assertEqual(result["pos.order"], [])
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", payload["uuid"])]))
+        held = self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertEqual((held.state, held.session_id), ("held", session))
+        # Selling straight into the colleague's session is refused.
+        payload = self.order_payload(
+            colleague_session, self.cashier, self.product, state="draft"
+        )
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        self.assertEqual(refused.exception.rule, "foreign_session")
+
+    def close_remotely(self, session):
         self.env["pos.order"].search([("session_id", "=", session.id)]).write(
             {"state": "done"}
         )
         session.write({"state": "closed"})
-        colleague_session = self.open_session(self.furniture, self.colleague)
-        payload = self.order_payload(session, self.cashier, self.product)
-        self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
-        order = self.env["pos.order"].search([("uuid", "=", payload["uuid"])])
-        self.assertEqual((order.session_id, order.state), (colleague_session, "paid"))
-        # Only there: selling straight into the colleague's session is refused.
-        payload = self.order_payload(colleague_session, self.cashier, self.product)
-        with self.assertRaises(PosSessionRestrictionError) as refused:
-            self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
-        self.assertEqual(refused.exception.rule, "foreign_session")
 
     def test_refund_lands_in_the_register_current_session(self):
         # A locked-out cashier refunds, in their own session, an order sold in
@@ -468,19 +530,17 @@ class TestSellingAroundClosing(SellingCase):
         refund = self.env["pos.order"].search([("session_id", "=", own_session.id)])
         self.assertEqual(refund.lines.refunded_orderline_id, self.foreign.paid.lines)
 
-    def test_order_of_colleague_session_closed_meanwhile_is_still_refused(self):
+    @mute_logger("odoo.addons.point_of_sale.models.pos_order")
+    def test_order_of_colleague_session_closed_meanwhile_is_held(self):
         self.restrict(self.cashier, lock_foreign=True)
         session = self.foreign.session
-        self.env["pos.order"].search([("session_id", "=", session.id)]).write(
-            {"state": "done"}
-        )
-        session.write({"state": "closed"})
+        self.close_remotely(session)
         self.open_session(self.clothes, self.colleague)
         payload = self.order_payload(session, self.cashier, self.product)
-        with self.assertRaises(PosSessionRestrictionError) as refused:
-            self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
-        self.assertEqual(refused.exception.rule, "foreign_session")
+        self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", payload["uuid"])]))
+        held = self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertIn("was opened by Colin Colleague", held.reason)
 
 
 @tagged("post_install", "-at_install")
@@ -498,6 +558,7 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
 
     def sync_over_rpc(self, session, **options):
         payload = self.order_payload(session, self.cashier, self.product, **options)
+        self.payload = payload
         return self.call_kw(
             "pos.order",
             "sync_from_ui",
@@ -507,6 +568,18 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
 
     def attempts(self):
         return sum(self.log_entries().mapped("attempt_count"))
+
+    def assertSaleHeld(self, response, session, rule):
+        """``response`` answers the POS app that its paid sale, which ``rule``
+        refuses in ``session``, is safe: held on the server for an
+        administrator, and one more refused attempt is in the log."""
+        self.assertEqual(self.assertRpcResult(response)["pos.order"], [])
+        held = self.env["pos.held.order"].search([("uuid", "=", self.payload["uuid"])])
+        self.assertRecordValues(
+            held,
+            [{"state": "held", "user_id": self.cashier.id, "session_id": session.id}],
+        )
+        self.assertLogged(session, rule, "pos_app")
 
     def assertSaleRefused(self, response, session, rule, channel="pos_app"):
         """``response`` is the addon's refusal by ``rule`` of a sale in
@@ -521,6 +594,9 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
             # A manager's approval may hand the session over to the cashier.
             expected["approval_action"] = "take_over"
         self.assertEqual(response["error"]["data"]["context"], expected)
+        self.assertLogged(session, rule, channel)
+
+    def assertLogged(self, session, rule, channel):
         self.assertEqual(self.attempts(), self.known_attempts + 1)
         # Identical refusals within a minute add to one entry.
         self.assertRecordValues(
@@ -543,7 +619,7 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
         before = self.holdings(self.foreign.session)
         self.known_attempts = self.attempts()
         response = self.sync_over_rpc(self.foreign.session)
-        self.assertSaleRefused(response, self.foreign.session, "not_operable")
+        self.assertSaleHeld(response, self.foreign.session, "not_operable")
         self.assertEqual(self.holdings(self.foreign.session), before)
 
     def test_view_only_cashier_cannot_sync_refund_into_colleague_session(self):
@@ -554,7 +630,7 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
         response = self.sync_over_rpc(
             self.foreign.session, qty=-1, refunded_line=self.foreign.paid.lines.id
         )
-        self.assertSaleRefused(response, self.foreign.session, "not_operable")
+        self.assertSaleHeld(response, self.foreign.session, "not_operable")
         self.assertEqual(self.holdings(self.foreign.session), before)
 
     def test_locked_out_cashier_cannot_sync_into_colleague_session(self):
@@ -562,7 +638,7 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
         before = self.holdings(self.foreign.session)
         self.known_attempts = self.attempts()
         response = self.sync_over_rpc(self.foreign.session)
-        self.assertSaleRefused(response, self.foreign.session, "foreign_session")
+        self.assertSaleHeld(response, self.foreign.session, "foreign_session")
         self.assertEqual(self.holdings(self.foreign.session), before)
 
     def test_cashier_cannot_sync_into_hidden_session(self):
@@ -573,6 +649,10 @@ class TestSellingHttp(SellingCase, PosRestrictionHttpCommon):
         )
         self.known_attempts = self.attempts()
         response = self.sync_over_rpc(self.foreign.session)
+        self.assertSaleHeld(response, self.foreign.session, "not_visible")
+        # A draft is no sale yet: refused, not held.
+        self.known_attempts = self.attempts()
+        response = self.sync_over_rpc(self.foreign.session, state="draft")
         self.assertSaleRefused(response, self.foreign.session, "not_visible")
 
     def test_locked_out_cashier_cannot_write_order_pay_or_move_cash(self):

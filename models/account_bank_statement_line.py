@@ -1,0 +1,40 @@
+from odoo import api, models
+
+
+class AccountBankStatementLine(models.Model):
+    _inherit = "account.bank.statement.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A cash line of a session is a cash move: selling in that session.
+        session_ids = {vals.get("pos_session_id") for vals in vals_list} - {None, False}
+        self.env.user._check_pos_selling(self.env["pos.session"].browse(session_ids))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_pos_cash_lines(vals.get("pos_session_id"))
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_pos_cash_lines()
+        return super().unlink()
+
+    def copy(self, default=None):
+        # A copy of a session's cash move is another one, in that session's
+        # cash journal, whatever session the copy names.
+        self._check_pos_cash_lines()
+        return super().copy(default)
+
+    def _check_pos_cash_lines(self, new_session_id=None):
+        """Raise unless the current user may change these lines, the cash moves
+        of the sessions they belong to, and move them to ``new_session_id``.
+        Deny by default: whatever the field. Once a session is closed, its
+        lines are accounting's: an accountant reconciles them."""
+        # sudo: refuse a line of a hidden session by its rule, not by failing
+        # to read it
+        sessions = self.sudo().pos_session_id
+        if self.env.user.has_group("account.group_account_user"):
+            sessions = sessions.filtered(lambda session: session.state != "closed")
+        if new_session_id:
+            sessions |= self.env["pos.session"].browse(new_session_id)
+        self.env.user._check_pos_selling(sessions)

@@ -1,0 +1,457 @@
+import base64
+import inspect
+from contextlib import closing
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..exceptions import PosSessionRestrictionError
+from .test_selling import SellingCase
+
+# Fields no call can write: the record's id.
+UNWRITABLE = {"id"}
+# Public methods that do not change a record: they answer the POS app's or
+# the web client's reads. The inventory calls every other one.
+READS = {
+    "browse",
+    "check_access",
+    "exists",
+    "fields_get",
+    "filtered",
+    "get_views",
+    "mapped",
+    "name_search",
+    "read",
+    "search",
+    "search_count",
+    "search_fetch",
+    "search_read",
+    "sorted",
+    "web_read",
+    "web_search_read",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestDenyByDefault(SellingCase):
+    """Deny by default (DESIGN §6): a view-only cashier, locked to their own
+    sessions and to one open session, writes nothing of the colleague's
+    session on the Clothes Shop — its orders, lines, payments and cash moves —
+    nor any register's settings, whatever the field, including fields a later
+    version or another module adds: the inventory reads them from the ORM."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        everything = cls.bakery | cls.clothes | cls.furniture
+        cls.restrict(
+            cls.cashier,
+            view=everything,
+            access=cls.bakery | cls.furniture,
+            lock_foreign=True,
+            single=True,
+        )
+        session = cls.foreign.session
+        cls.cash_line = cls.env["account.bank.statement.line"].create(
+            {
+                "pos_session_id": session.id,
+                "journal_id": session.cash_journal_id.id,
+                "amount": -5.0,
+                "payment_ref": "Change for the till",
+            }
+        )
+        cls.targets = {
+            "pos.order": cls.foreign.draft | cls.foreign.paid,
+            "pos.order.line": cls.foreign.draft.lines | cls.foreign.paid.lines,
+            "pos.payment": cls.foreign.payment | cls.foreign.paid.payment_ids,
+            "pos.session": session,
+            "account.bank.statement.line": cls.cash_line,
+            # The operable register too: settings are an administrator's.
+            "pos.config": cls.clothes | cls.bakery,
+        }
+
+    def stored_fields(self, model):
+        return [
+            name
+            for name, field in self.env[model]._fields.items()
+            if field.store and name not in UNWRITABLE
+        ]
+
+    def held_fields(self, model):
+        """What the snapshot compares: the stored fields but the chatter's,
+        which holds notes about a record, not what a session holds."""
+        chatter = set()
+        for mixin in ("mail.thread", "mail.activity.mixin"):
+            chatter |= set(self.env[mixin]._fields)
+        return [name for name in self.stored_fields(model) if name not in chatter]
+
+    def snapshot(self):
+        """What the targets hold, and how many records each model has, read
+        from the database as an administrator."""
+        self.env.invalidate_all()
+        state = {}
+        for model, records in self.targets.items():
+            names = self.held_fields(model)
+            for record in records.sudo().with_context(active_test=False):
+                state[model, record.id] = {name: record[name] for name in names}
+            state[model] = (
+                self.env[model].sudo().with_context(active_test=False).search_count([])
+            )
+        state["modules"] = self.env["ir.module.module"].search_count(
+            [("state", "in", ("installed", "to install", "to upgrade"))]
+        )
+        return state
+
+    def value_for(self, record, name):
+        """A value of the field's type other than the current one."""
+        field = record._fields[name]
+        current = record.sudo()[name]
+        if field.type == "boolean":
+            return not current
+        if field.type in ("char", "text", "html"):
+            return "Changed by the cashier"
+        if field.type in ("integer", "float", "monetary"):
+            return (current or 0) + 1
+        if field.type == "date":
+            return fields.Date.add(fields.Date.today(), days=-3)
+        if field.type == "datetime":
+            return fields.Datetime.add(fields.Datetime.now(), days=-3)
+        if field.type == "selection":
+            values = field.get_values(self.env)
+            return next((v for v in values if v != current), values[0])
+        if field.type == "many2one":
+            other = (
+                self.env[field.comodel_name]
+                .sudo()
+                .search([("id", "not in", current.ids)], limit=1)
+            )
+            return other.id or False
+        if field.type in ("one2many", "many2many"):
+            return [Command.clear()]
+        if field.type == "binary":
+            return base64.b64encode(b"changed")
+        if field.type == "json":
+            return {"changed": True}
+        if field.type == "reference":
+            return f"{record._name},{record.id}"
+        if field.type == "properties":
+            return []
+        raise AssertionError(f"no value for {field.type} field {name}")
+
+    def test_every_stored_field_write_is_refused_and_changes_nothing(self):
+        before = self.snapshot()
+        for model, records in self.targets.items():
+            for record in records:
+                for name in self.stored_fields(model):
+                    with (
+                        self.subTest(model=model, record=record.id, field=name),
+                        closing(self.env.cr.savepoint()),
+                    ):
+                        value = self.value_for(record, name)
+                        with self.assertRaises(PosSessionRestrictionError):
+                            record.with_user(self.cashier).write({name: value})
+        self.assertEqual(self.snapshot(), before)
+
+    def test_every_delete_is_refused(self):
+        before = self.snapshot()
+        for model, records in self.targets.items():
+            for record in records:
+                with (
+                    self.subTest(model=model, record=record.id),
+                    closing(self.env.cr.savepoint()),
+                    self.assertRaises(PosSessionRestrictionError),
+                ):
+                    record.with_user(self.cashier).unlink()
+        self.assertEqual(self.snapshot(), before)
+
+    def test_every_create_is_refused(self):
+        session = self.foreign.session
+        creations = {
+            "pos.order": {
+                "session_id": session.id,
+                "amount_tax": 0.0,
+                "amount_total": 10.0,
+                "amount_paid": 0.0,
+                "amount_return": 0.0,
+            },
+            "pos.order.line": {"order_id": self.foreign.draft.id, **self.line_vals()},
+            "pos.payment": self.payment_vals(self.foreign.draft, 1.0),
+            "account.bank.statement.line": {
+                "pos_session_id": session.id,
+                "journal_id": session.cash_journal_id.id,
+                "amount": -250.0,
+                "payment_ref": "Taken out",
+            },
+            "pos.config": {"name": "Cashier's own register"},
+        }
+        before = self.snapshot()
+        for model, vals in creations.items():
+            with (
+                self.subTest(model=model),
+                closing(self.env.cr.savepoint()),
+                self.assertRaises(PosSessionRestrictionError),
+            ):
+                self.env[model].with_user(self.cashier).create(vals)
+        self.assertEqual(self.snapshot(), before)
+
+    @mute_logger("odoo.models.unlink", "odoo.addons.point_of_sale.models.pos_order")
+    def test_every_public_method_is_refused_or_changes_nothing(self):
+        """Each public method RPC can call without arguments, called by the
+        cashier on the colleague's records, raises or changes nothing."""
+        before = self.snapshot()
+        for model, records in self.targets.items():
+            for name in self.public_methods(model):
+                for record in records:
+                    with (
+                        self.subTest(model=model, method=name, record=record.id),
+                        closing(self.env.cr.savepoint()),
+                    ):
+                        try:
+                            getattr(record.with_user(self.cashier), name)()
+                        except Exception:  # noqa: BLE001 - refused either way
+                            self.env.invalidate_all()
+                        self.env.flush_all()
+                        self.assertEqual(self.snapshot(), before)
+
+    def public_methods(self, model):
+        """The methods of ``model`` that RPC may call with no argument."""
+        Model = type(self.env[model])
+        names = []
+        for name in dir(Model):
+            if name.startswith("_") or name in READS:
+                continue
+            method = getattr(Model, name, None)
+            if not callable(method) or getattr(method, "_api_private", False):
+                continue
+            if isinstance(inspect.getattr_static(Model, name), property):
+                continue
+            try:
+                parameters = list(inspect.signature(method).parameters.values())[1:]
+            except (TypeError, ValueError):
+                continue
+            if all(
+                p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                for p in parameters
+            ):
+                names.append(name)
+        return names
+
+
+@tagged("post_install", "-at_install")
+class TestWaysAround(SellingCase):
+    """Each way around the guards an independent review found (issue 20),
+    tried by a cashier who may see every register, operate the Bakery and
+    Furniture shops, is locked to their own sessions and to one open session;
+    the colleague runs the Clothes Shop."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.restrict(
+            cls.cashier,
+            view=cls.bakery | cls.clothes | cls.furniture,
+            access=cls.bakery | cls.furniture,
+            lock_foreign=True,
+        )
+        cls.old_session = cls.env["pos.session"].create(
+            {
+                "config_id": cls.clothes.id,
+                "user_id": cls.cashier.id,
+                "state": "closed",
+                "start_at": fields.Datetime.now(),
+            }
+        )
+
+    def sync(self, payload, user=None):
+        return (
+            self.env["pos.order"]
+            .with_user(user or self.cashier)
+            .sync_from_ui([payload])
+        )
+
+    def held(self, payload):
+        return self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+
+    # 1. A detour through an old closed session
+
+    @mute_logger("odoo.addons.point_of_sale.models.pos_order")
+    def test_sale_for_old_closed_session_is_held_not_put_in_colleague_session(self):
+        payload = self.order_payload(self.old_session, self.cashier, self.product)
+        result = self.sync(payload)
+        self.assertEqual(result["pos.order"], [])
+        self.assertFalse(
+            self.env["pos.order"].search([("uuid", "=", payload["uuid"])]),
+            "nothing lands in the colleague's session",
+        )
+        held = self.held(payload)
+        self.assertRecordValues(
+            held,
+            [
+                {
+                    "state": "held",
+                    "user_id": self.cashier.id,
+                    "session_id": self.old_session.id,
+                    "config_id": self.clothes.id,
+                    "amount_total": 10.0,
+                }
+            ],
+        )
+        self.assertIn(
+            "not allowed to operate the Point of Sale 'Clothes Shop'", held.reason
+        )
+        self.assertEqual(held.payload["uuid"], payload["uuid"])
+        # Sent again (the app retries), it is held once.
+        self.sync(payload)
+        self.assertEqual(len(self.held(payload)), 1)
+        events = self.env["pos.session.event"].search(
+            [("session_id", "=", self.old_session.id), ("event", "=", "sale_held")]
+        )
+        self.assertEqual(len(events), 1)
+
+    @mute_logger("odoo.addons.point_of_sale.models.pos_order")
+    def test_sale_with_uuid_of_colleague_draft_is_refused_and_changes_nothing(self):
+        draft = self.foreign.draft
+        before = self.holdings(self.foreign.session)
+        payload = self.order_payload(
+            self.old_session, self.cashier, self.product, uuid=draft.uuid
+        )
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            self.sync(payload)
+        self.assertEqual(refused.exception.rule, "not_operable")
+        self.assertEqual(self.holdings(self.foreign.session), before)
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(self.held(payload))
+
+    def test_draft_for_colleague_session_is_refused_not_held(self):
+        payload = self.order_payload(
+            self.foreign.session, self.cashier, self.product, state="draft"
+        )
+        with self.assertRaises(PosSessionRestrictionError):
+            self.sync(payload)
+        self.assertFalse(self.held(payload))
+
+    # 2. Order fields
+
+    def test_marking_colleague_draft_done_is_refused(self):
+        draft = self.foreign.draft.with_user(self.cashier)
+        with self.assertRaises(PosSessionRestrictionError):
+            draft.write({"state": "done", "amount_total": 0.01})
+        with self.assertRaises(PosSessionRestrictionError):
+            draft.write({"state": "done"})
+        self.assertEqual(self.foreign.draft.state, "draft")
+
+    def test_invoicing_colleague_order_is_refused(self):
+        with self.assertRaises(PosSessionRestrictionError):
+            self.foreign.paid.with_user(self.cashier).action_pos_order_invoice()
+        self.assertFalse(self.foreign.paid.account_move)
+
+    # 3. Cash through the accounting model
+
+    def test_cash_line_in_colleague_session_is_refused(self):
+        session = self.foreign.session
+        lines = self.env["account.bank.statement.line"].with_user(self.cashier)
+        vals = {
+            "pos_session_id": session.id,
+            "journal_id": session.cash_journal_id.id,
+            "amount": -250.0,
+            "payment_ref": "Taken out",
+        }
+        with self.assertRaises(PosSessionRestrictionError):
+            lines.create(vals)
+        with self.assertRaises(PosSessionRestrictionError):
+            session.with_user(self.cashier).write(
+                {"statement_line_ids": [Command.create(vals)]}
+            )
+        self.assertFalse(session.statement_line_ids)
+        # In their own session, the cashier moves cash as the POS app does.
+        own = self.own.session
+        lines.create(
+            {**vals, "pos_session_id": own.id, "journal_id": own.cash_journal_id.id}
+        )
+        self.assertEqual(own.statement_line_ids.amount, -250.0)
+
+    # 5. One open session by proxy, one way to hand over
+
+    def test_session_in_name_of_non_pos_user_is_refused(self):
+        self.restrict(self.cashier, lock_foreign=False)
+        outsider = self.env["res.users"].create(
+            {"name": "Olivia Outsider", "login": "psr_outsider"}
+        )
+        self.close_all(self.bakery)
+        sessions = self.env["pos.session"].with_user(self.cashier)
+        with self.assertRaisesRegex(UserError, "is not a Point of Sale user"):
+            sessions.create({"config_id": self.bakery.id, "user_id": outsider.id})
+        with self.assertRaisesRegex(UserError, "is not a Point of Sale user"):
+            self.own.session.with_user(self.cashier).write({"user_id": outsider.id})
+        self.assertEqual(self.own.session.user_id, self.cashier)
+
+    def test_session_in_name_of_colleague_holding_one_is_refused(self):
+        self.restrict(self.cashier, lock_foreign=False)
+        self.restrict(self.colleague, single=True)
+        self.close_all(self.bakery)
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            self.env["pos.session"].with_user(self.cashier).create(
+                {"config_id": self.bakery.id, "user_id": self.colleague.id}
+            )
+        self.assertEqual(refused.exception.rule, "single_session")
+
+    def test_writing_the_cashier_of_a_session_asks_the_hand_over_policy(self):
+        session = self.foreign.session
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            session.with_user(self.cashier).write({"user_id": self.cashier.id})
+        self.assertEqual(refused.exception.rule, "not_operable")
+        self.assertEqual(session.user_id, self.colleague)
+        # An administrator hands it over, to whoever may operate the register.
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            session.with_user(self.manager).write({"user_id": self.cashier.id})
+        self.assertEqual(refused.exception.rule, "not_operable")
+        self.restrict(self.cashier, lock_foreign=True)
+        session.with_user(self.manager).write({"user_id": self.cashier.id})
+        self.assertEqual(session.user_id, self.cashier)
+
+    # 6. Register settings
+
+    def test_cashier_changes_no_register_setting_and_installs_nothing(self):
+        sms = self.env["ir.module.module"].search([("name", "=", "pos_sms")])
+        state = sms.state
+        for config in (self.clothes, self.bakery):
+            with self.assertRaises(PosSessionRestrictionError) as refused:
+                config.with_user(self.cashier).write({"name": "Renamed"})
+            self.assertEqual(refused.exception.rule, "administrator_only")
+            if "module_pos_sms" in config._fields:
+                with self.assertRaises(PosSessionRestrictionError):
+                    config.with_user(self.cashier).write({"module_pos_sms": True})
+        self.assertEqual(sms.state, state)
+        self.assertEqual(self.clothes.name, "Clothes Shop")
+
+    # 8. Smaller
+
+    def test_journal_and_grants_survive_the_uninstall_context_key(self):
+        event = self.env["pos.session.event"].search([], limit=1)
+        self.assertTrue(event)
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            event.sudo().with_context(_force_unlink=True).unlink()
+        self.assertTrue(event.exists())
+
+    def test_closed_sessions_off_the_visible_list_are_no_longer_seen(self):
+        self.restrict(self.cashier, view=self.bakery, access=self.bakery)
+        self.env.registry.clear_cache()
+        Orders = self.env["pos.order"].with_user(self.cashier)
+        self.assertFalse(Orders.search([("session_id", "=", self.old_session.id)]))
+        self.assertFalse(
+            self.env["pos.session"]
+            .with_user(self.cashier)
+            .search([("id", "=", self.old_session.id)])
+        )
+
+    def close_all(self, config):
+        sessions = self.env["pos.session"].search(
+            [("config_id", "=", config.id), ("state", "!=", "closed")]
+        )
+        sessions.order_ids.filtered(lambda o: o.state == "draft").write(
+            {"state": "cancel"}
+        )
+        sessions.write({"state": "closed"})
