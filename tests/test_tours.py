@@ -172,6 +172,28 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(set(session.order_ids.mapped("state")), {"paid"})
         self.assertEqual(session.order_ids.user_id, self.cashier)
 
+    def test_card_sale_sent_as_another_user_is_held_not_lost(self):
+        # A colleague, locked to their own sessions, logs in in another tab
+        # of the register's browser: the sale is sent as them.
+        self.restrict(self.colleague, lock_foreign=True)
+        session = self.open_session(self.bakery, self.cashier)
+        session.with_user(self.cashier).set_opening_control(0, "")
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "held_sale")
+        self.assertFalse(session.order_ids)
+        held = self.env["pos.held.order"].search([])
+        self.assertRecordValues(
+            held,
+            [
+                {
+                    "state": "held",
+                    "user_id": self.colleague.id,
+                    "session_id": session.id,
+                    "amount_total": 2.0,
+                }
+            ],
+        )
+        self.assertEqual(held.payload["payment_ids"][0][2]["amount"], 2.0)
+
     def test_cashier_who_joined_colleague_session_keeps_syncing_once_locked(self):
         self.restrict(
             self.cashier,

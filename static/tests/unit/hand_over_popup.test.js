@@ -5,6 +5,7 @@ import {
     mountWithCleanup,
     onRpc,
 } from "@web/../tests/web_test_helpers";
+import {ConnectionLostError} from "@web/core/network/rpc";
 import {MainComponentsContainer} from "@web/core/main_components_container";
 import {POS_RESTRICTION_ERROR} from "@pos_session_restriction/core/errors/error_dialogs.esm";
 import {definePosModels} from "@point_of_sale/../tests/unit/data/generate_model_definitions";
@@ -45,6 +46,31 @@ test("the cashier picks a colleague; orders are sent, then the session is handed
         ["leave"],
     ]);
     expect(".o_pos_hand_over_popup").toHaveCount(0);
+});
+
+test("the register is handed over only once its orders are safe on the server", async () => {
+    const store = await setupPosEnv();
+    await mountWithCleanup(MainComponentsContainer);
+    const steps = [];
+    onRpc("pos.session", "pos_hand_over_candidates", () => CANDIDATES);
+    onRpc("pos.session", "pos_hand_over", () => {
+        steps.push("pos_hand_over");
+        return true;
+    });
+    store.syncAllOrders = async (options = {}) => {
+        steps.push(["sync", Boolean(options.throw)]);
+        if (options.throw) {
+            throw new ConnectionLostError();
+        }
+    };
+    store.redirectToBackend = () => steps.push("leave");
+    store.showHandOver();
+    await animationFrame();
+    await contains(".o_pos_hand_over_candidate:contains(Dana Day)").click();
+    await contains(".o_pos_hand_over_confirm").click();
+    await animationFrame();
+    expect(".modal-title:contains(Offline Orders)").toHaveCount(1);
+    expect(steps).toEqual([["sync", true]]);
 });
 
 test("a refused hand-over is said in the dialog, and the cashier stays", async () => {

@@ -2,6 +2,7 @@ import {
     isRegisterUnusable,
     isRestrictionError,
 } from "@pos_session_restriction/app/utils/restriction_error.esm";
+import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {ApprovalPopup} from "@pos_session_restriction/app/components/popups/approval_popup/approval_popup.esm";
 import {HandOverPopup} from "@pos_session_restriction/app/components/popups/hand_over_popup/hand_over_popup.esm";
 import {PosStore} from "@point_of_sale/app/services/pos_store";
@@ -9,7 +10,70 @@ import {RestrictionPopup} from "@pos_session_restriction/app/components/popups/r
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 
+// Where this browser remembers the paid sales the server holds for a manager,
+// so that reloading the register does not send them again.
+const HELD_SALES_KEY = "pos_session_restriction.held_sales";
+const HELD_SALES_KEPT = 500;
+
+function heldSaleUuids() {
+    try {
+        return new Set(JSON.parse(localStorage.getItem(HELD_SALES_KEY) || "[]"));
+    } catch {
+        return new Set();
+    }
+}
+
+function rememberHeldSales(uuids) {
+    const all = [...heldSaleUuids(), ...uuids].slice(-HELD_SALES_KEPT);
+    localStorage.setItem(HELD_SALES_KEY, JSON.stringify(all));
+}
+
 patch(PosStore.prototype, {
+    /**
+     * Send the orders waiting to be sent, then tell the cashier of the paid
+     * sales the server kept for a manager instead of recording them here
+     * (the session they were sent for is not one this user may sell in): the
+     * server answers them as received, without an order, so the register no
+     * longer holds them.
+     */
+    async syncAllOrders(options = {}) {
+        const {orderToCreate, orderToUpdate} = this.getPendingOrder();
+        const paid = (options.orders || [...orderToCreate, ...orderToUpdate]).filter(
+            (order) => order.isUnsyncedPaid
+        );
+        const result = await super.syncAllOrders(...arguments);
+        const held = paid.filter(
+            (order) =>
+                order.isUnsyncedPaid &&
+                !this.pendingOrder.create.has(order.id) &&
+                !this.pendingOrder.write.has(order.id)
+        );
+        if (held.length) {
+            rememberHeldSales(held.map((order) => order.uuid));
+            this.dialog.add(AlertDialog, {
+                title: _t("Sale kept for a manager"),
+                body: _t(
+                    "%(orders)s could not be recorded in this session: it is not one you may sell in. The sale is safe on the server, in Held Sales, where a manager records it in a session or cancels it. Nothing is lost.",
+                    {
+                        orders: held
+                            .map((order) => order.pos_reference || order.name)
+                            .join(", "),
+                    }
+                ),
+            });
+        }
+        return result;
+    },
+    addPendingOrder(orderIds, remove = false) {
+        // A sale the server holds is safe: reloading the register sends it no more.
+        if (!remove) {
+            const held = heldSaleUuids();
+            orderIds = orderIds.filter(
+                (id) => !held.has(this.models["pos.order"].get(id)?.uuid)
+            );
+        }
+        return super.addPendingOrder(orderIds, remove);
+    },
     /**
      * Show the refusal ``error`` of the addon in one popup, unless one is
      * already shown.
@@ -121,7 +185,8 @@ patch(PosStore.prototype, {
      * @returns {Boolean} whether the register was handed over
      */
     async handOverRegister(userId) {
-        if (!(await this.pushOrdersWithClosingPopup())) {
+        // Only once the giver's orders are safe on the server.
+        if (!(await this.pushOrdersWithClosingPopup({throw: true}))) {
             return false;
         }
         await this.data.call("pos.session", "pos_hand_over", [
@@ -140,8 +205,9 @@ patch(PosStore.prototype, {
      */
     async leaveRestrictedRegister() {
         this._resetConnectedCashier();
-        // Refusals stop registers, never data: the orders in the app still sync.
-        if (await this.pushOrdersWithClosingPopup()) {
+        // Refusals stop registers, never data: the orders in the app still sync,
+        // and the register is left only once they are safe on the server.
+        if (await this.pushOrdersWithClosingPopup({throw: true})) {
             this.redirectToBackend();
         }
     },
