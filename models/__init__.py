@@ -15,3 +15,4 @@ from . import pos_approval_grant
 from . import pos_approval_attempt
 from . import pos_held_order
 from . import account_bank_statement_line
+from . import pos_session_held_sales

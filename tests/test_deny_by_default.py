@@ -3,7 +3,7 @@ import inspect
 from contextlib import closing
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -455,3 +455,106 @@ class TestWaysAround(SellingCase):
             {"state": "cancel"}
         )
         sessions.write({"state": "closed"})
+
+
+@tagged("post_install", "-at_install")
+class TestHeldSales(SellingCase):
+    """A paid sale held for an administrator: placed into an open session, or
+    cancelled with a reason; journaled either way; never deleted or edited."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.restrict(cls.cashier, lock_foreign=True)
+        payload = cls.order_payload(cls.foreign.session, cls.cashier, cls.product)
+        cls.env["pos.order"].with_user(cls.cashier).sync_from_ui([payload])
+        cls.held = cls.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+
+    def journal(self, session):
+        return (
+            self.env["pos.session.event"]
+            .search([("session_id", "=", session.id)])
+            .mapped(lambda e: (e.event, e.user_id, e.note))
+        )
+
+    def test_sale_held_is_journaled_on_its_session(self):
+        self.assertEqual(self.held.state, "held")
+        (event,) = [
+            e for e in self.journal(self.foreign.session) if e[0] == "sale_held"
+        ]
+        self.assertEqual(event[1], self.cashier)
+        self.assertIn("of $\xa010.00 held", event[2])
+
+    def test_board_and_closing_figures_count_held_sales(self):
+        session = self.foreign.session
+        self.assertEqual(session.with_user(self.manager).pos_held_count, 1)
+        data = session.with_user(self.colleague).get_closing_control_data()
+        self.assertEqual(data["pos_held_sales"], {"count": 1, "amount": 10.0})
+        self.held.with_user(self.manager).write({"cancel_reason": "Duplicate"})
+        self.held.with_user(self.manager).action_cancel()
+        session.invalidate_recordset(["pos_held_count"])
+        self.assertEqual(session.with_user(self.manager).pos_held_count, 0)
+
+    def test_administrator_places_held_sale_into_an_open_session(self):
+        held = self.held.with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "Choose the open session"):
+            held.action_place()
+        held.target_session_id = self.own.session
+        held.action_place()
+        order = held.order_id
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "session_id": self.own.session.id,
+                    "state": "paid",
+                    "amount_total": 10.0,
+                    "uuid": held.uuid,
+                    "user_id": self.cashier.id,
+                }
+            ],
+        )
+        self.assertEqual(order.payment_ids.amount, 10.0)
+        self.assertRecordValues(
+            held, [{"state": "placed", "resolved_by_id": self.manager.id}]
+        )
+        self.assertIn(
+            ("sale_placed", self.manager),
+            [e[:2] for e in self.journal(self.own.session)],
+        )
+        with self.assertRaisesRegex(UserError, "already placed or cancelled"):
+            held.action_cancel()
+
+    def test_administrator_cancels_held_sale_with_a_reason(self):
+        held = self.held.with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "Say why"):
+            held.action_cancel()
+        held.cancel_reason = "Sold twice: the customer was refunded"
+        held.action_cancel()
+        self.assertEqual(held.state, "cancelled")
+        (note,) = [
+            e[2] for e in self.journal(self.foreign.session) if e[0] == "sale_cancelled"
+        ]
+        self.assertIn("Sold twice: the customer was refunded", note)
+        # Sent again by the app, a resolved sale is neither held nor placed again.
+        self.env["pos.order"].with_user(self.cashier).sync_from_ui([held.payload])
+        self.assertEqual(
+            self.env["pos.held.order"].search_count([("uuid", "=", held.uuid)]), 1
+        )
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", held.uuid)]))
+
+    def test_cashier_neither_reads_nor_resolves_held_sales(self):
+        held = self.held.with_user(self.cashier)
+        with self.assertRaises(AccessError):
+            held.read(["payload"])
+        with self.assertRaises(AccessError):
+            held.action_cancel()
+
+    def test_held_sale_keeps_what_was_sent(self):
+        held = self.held.with_user(self.manager)
+        for vals in ({"amount_total": 1.0}, {"state": "cancelled"}, {"payload": {}}):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                held.write(vals)
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            self.held.sudo().with_context(_force_unlink=True).unlink()
+        self.assertEqual(self.held.state, "held")

@@ -10,24 +10,29 @@ import {registry} from "@web/core/registry";
 import {rpc} from "@web/core/network/rpc";
 import {session} from "@web/session";
 
-// The colleague of the tests (tests/common.py): new_test_user's password is the login.
+// The users of the tests (tests/common.py): new_test_user's password is the login.
+const CASHIER = "psr_cashier";
 const COLLEAGUE = "psr_colleague";
+
+function logIn(content, login) {
+    return {
+        content,
+        trigger: "body",
+        async run() {
+            await rpc("/web/session/authenticate", {
+                db: session.db,
+                login,
+                password: login,
+            });
+        },
+    };
+}
 
 registry.category("web_tour.tours").add("pos_session_restriction_held_sale", {
     steps: () =>
         [
             Chrome.startPoS(),
-            {
-                content: "a colleague logs in, in another tab of this browser",
-                trigger: "body",
-                async run() {
-                    await rpc("/web/session/authenticate", {
-                        db: session.db,
-                        login: COLLEAGUE,
-                        password: COLLEAGUE,
-                    });
-                },
-            },
+            logIn("a colleague logs in, in another tab of this browser", COLLEAGUE),
             ProductScreen.clickDisplayedProduct("Croissant", true),
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Bank"),
@@ -43,5 +48,13 @@ registry.category("web_tour.tours").add("pos_session_restriction_held_sale", {
                 run: "click",
             },
             ReceiptScreen.isShown(),
+            ReceiptScreen.clickNextOrder(),
+            logIn("the cashier logs in again in the other tab", CASHIER),
+            Chrome.clickMenuOption("Close Register"),
+            {
+                content: "the closing figures say the held sale is not in them",
+                trigger:
+                    ".close-pos-popup .o_pos_held_sales_warning:contains(1 held sale(s) of)",
+            },
         ].flat(),
 });
