@@ -1,6 +1,8 @@
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
 
 from odoo.addons.point_of_sale.controllers import main
 
@@ -35,11 +37,39 @@ class PosController(main.PosController):
     @http.route(
         "/pos_session_restriction/approve", type="http", auth="user", methods=["POST"]
     )
-    def pos_approve(self, config_id, approval_action, approver_id="", pin="", **k):
-        """The refusal page's *Manager approval*: on success, go to the register."""
-        config = request.env["pos.config"].browse(
-            int(config_id) if str(config_id).isdigit() else 0
-        )
+    def pos_approve(
+        self,
+        config_id="",
+        approval_action="",
+        approval_token="",
+        approver_id="",
+        pin="",
+        **k,
+    ):
+        """The refusal page's *Manager approval*: on success, go to the register.
+        The action approved is the one the page showed, signed for this user
+        and register: a changed or missing one is a bad request."""
+        config = request.env["pos.config"]
+        if str(config_id).isdigit():
+            config = config.browse(int(config_id)).exists()
+        if not (
+            config
+            and config.has_access("read")
+            and consteq(
+                str(approval_token), self._pos_approval_token(config, approval_action)
+            )
+        ):
+            return request.render(
+                "pos_session_restriction.pos_ui_refused",
+                {
+                    "message": request.env._(
+                        "This approval request is not valid. Open the register "
+                        "again to ask a manager for an approval."
+                    ),
+                    "approval_error": True,
+                },
+                status=400,
+            )
         try:
             config.pos_request_approval(
                 approval_action,
@@ -68,9 +98,19 @@ class PosController(main.PosController):
             values["approval"] = {
                 "config_id": config.id,
                 "action": approval_action,
+                "token": self._pos_approval_token(config, approval_action),
                 "action_label": actions.get(approval_action, ""),
                 "approvers": config.pos_approvers(),
             }
         return request.render(
             "pos_session_restriction.pos_ui_refused", values, status=403
+        )
+
+    def _pos_approval_token(self, config, approval_action):
+        """The signature of an approval the refusal page offers: this user,
+        this register, this action."""
+        return hmac(
+            request.env(su=True),
+            "pos_session_restriction.approval",
+            (request.env.uid, config.id, str(approval_action)),
         )

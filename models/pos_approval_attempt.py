@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import request
 from odoo.tools import format_datetime
@@ -10,22 +12,40 @@ from ..exceptions import PosSessionRestrictionError
 _logger = logging.getLogger(__name__)
 
 # Five wrong PINs within 15 minutes, for one approver or from one cashier, lock
-# approvals for 15 minutes.
+# approvals: for 15 minutes the first time, then twice as long each time again
+# within a day, a day at most. A patient guesser gets a few dozen tries a day.
 LOCK_ATTEMPTS = 5
 LOCK_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
+LOCK_MEMORY = timedelta(days=1)
+LOCK_MAX = timedelta(days=1)
+# How far back the wrong PINs that may still count are read.
+LOCK_LOOKBACK = LOCK_MEMORY + LOCK_MAX + LOCK_WINDOW
 # What counts as a wrong PIN: an attempt still being checked counts already.
 FAILED_RESULTS = ("pending", "wrong_pin")
 
 
-def _locked_until(dates):
-    """The end of the lock that the wrong PINs at ``dates`` (sorted) impose:
-    15 minutes after the last one that completes five within 15 minutes."""
-    until = None
-    for index in range(LOCK_ATTEMPTS - 1, len(dates)):
-        if dates[index] - dates[index - LOCK_ATTEMPTS + 1] <= LOCK_WINDOW:
-            until = dates[index] + LOCK_DURATION
-    return until
+def _lock_duration(previous_locks):
+    return min(LOCK_DURATION * 2**previous_locks, LOCK_MAX)
+
+
+def _lock_state(dates, now):
+    """The end of the lock that the wrong PINs at ``dates`` (sorted) impose,
+    if any, and how long the next lock would last at ``now``."""
+    until, locks, window = None, 0, []
+    for date in dates:
+        if until and date < until:
+            continue
+        if until and date - until > LOCK_MEMORY:
+            locks = 0
+        window = [d for d in window if date - d <= LOCK_WINDOW] + [date]
+        if len(window) >= LOCK_ATTEMPTS:
+            until = date + _lock_duration(locks)
+            locks += 1
+            window = []
+    if until and now - until > LOCK_MEMORY:
+        locks = 0
+    return until, _lock_duration(locks)
 
 
 class PosApprovalAttempt(models.Model):
@@ -99,8 +119,8 @@ class PosApprovalAttempt(models.Model):
         attempt_id, failures = self._pos_start_attempt(vals)
         by_approver = sorted(d for d, a, _u in failures if a == approver.id)
         by_user = sorted(d for d, _a, u in failures if u == user.id)
-        approver_until = _locked_until(by_approver)
-        user_until = _locked_until(by_user)
+        approver_until, approver_next = _lock_state(by_approver, now)
+        user_until, user_next = _lock_state(by_user, now)
         refuse = user._pos_refuse
         if (user_until and user_until > now) or (
             approver_until and approver_until > now
@@ -118,12 +138,14 @@ class PosApprovalAttempt(models.Model):
             return
         self._pos_end_attempt_after_request(attempt_id, vals, "wrong_pin")
         since = now - LOCK_WINDOW
-        used = max(
-            len([d for d in by_approver if d > since]),
-            len([d for d in by_user if d > since]),
-        )
+        approver_used = len([d for d in by_approver if d > since])
+        user_used = len([d for d in by_user if d > since])
+        next_lock = approver_next if approver_used >= user_used else user_next
+        attempts_left = LOCK_ATTEMPTS - max(approver_used, user_used) - 1
+        if attempts_left <= 0:
+            self._pos_notify_lock_after_request(approver, config, now + next_lock)
         refuse(
-            self._pos_wrong_pin_refusal(approver, now, LOCK_ATTEMPTS - used - 1),
+            self._pos_wrong_pin_refusal(approver, now, attempts_left, next_lock),
             action,
             config,
             session,
@@ -146,7 +168,7 @@ class PosApprovalAttempt(models.Model):
                 [
                     ("id", "!=", attempt_id),
                     ("result", "in", FAILED_RESULTS),
-                    ("date", ">", vals["date"] - LOCK_WINDOW - LOCK_DURATION),
+                    ("date", ">", vals["date"] - LOCK_LOOKBACK),
                     "|",
                     ("approver_id", "=", vals["approver_id"]),
                     ("user_id", "=", vals["user_id"]),
@@ -185,23 +207,88 @@ class PosApprovalAttempt(models.Model):
         self.env.cr.postcommit.add(record)
 
     @api.model
-    def _pos_wrong_pin_refusal(self, approver, now, attempts_left):
+    def _pos_wrong_pin_refusal(self, approver, now, attempts_left, lock):
         if attempts_left > 0:
             message = self.env._(
                 "Wrong PIN for %(approver)s. %(count)s more wrong PINs and manager "
                 "approvals are locked for %(minutes)s minutes.",
                 approver=approver.name,
                 count=attempts_left,
-                minutes=int(LOCK_DURATION.total_seconds() // 60),
+                minutes=int(lock.total_seconds() // 60),
             )
         else:
             message = self.env._(
                 "Wrong PIN for %(approver)s. Too many wrong PINs: manager approvals "
                 "are locked until %(until)s.",
                 approver=approver.name,
-                until=self._pos_format_time(now + LOCK_DURATION),
+                until=self._pos_format_time(now + lock),
             )
         return PosSessionRestrictionError(message, rule="wrong_pin")
+
+    @api.model
+    def _pos_notify_lock_after_request(self, approver, config, until):
+        """Tell the approver and the register's POS administrators that wrong
+        PINs locked approvals, once the request (which the refusal rolls back)
+        is over, through a cursor of its own."""
+        vals = {
+            "approver_id": approver.id,
+            "user_id": self.env.uid,
+            "config_id": config.id,
+            "until": until,
+        }
+        registry = self.env.registry
+
+        def notify():
+            try:
+                with registry.cursor() as cr:
+                    # superuser: the cashier may not notify administrators
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env[self._name]._pos_notify_lock(**vals)
+            except Exception:
+                _logger.exception("Could not tell of locked manager approvals")
+
+        # Exactly one of the two runs: whichever ends the transaction.
+        self.env.cr.postrollback.add(notify)
+        self.env.cr.postcommit.add(notify)
+
+    @api.model
+    def _pos_notify_lock(self, approver_id, user_id, config_id, until):
+        approver = self.env["res.users"].browse(approver_id)
+        cashier = self.env["res.users"].browse(user_id)
+        config = self.env["pos.config"].browse(config_id)
+        administrators = self.env["res.users"].search(
+            [
+                ("share", "=", False),
+                ("company_ids", "in", config.company_id.id),
+                (
+                    "all_group_ids",
+                    "in",
+                    self.env.ref("point_of_sale.group_pos_manager").id,
+                ),
+            ]
+        )
+        for user in (approver | administrators).filtered(
+            lambda u: not u._is_superuser()
+        ):
+            env = self.with_context(lang=user.lang).env
+            body = env._(
+                "Too many wrong approval PINs for %(approver)s were typed by "
+                "%(cashier)s at %(pos)s: manager approvals are locked until "
+                "%(until)s. If nobody at the register asked, change the PIN.",
+                approver=approver.name,
+                cashier=cashier.name,
+                pos=config.name,
+                until=format_datetime(
+                    env, until, tz=user.tz or "UTC", dt_format="short"
+                ),
+            )
+            self.env["mail.thread"].message_notify(
+                model="pos.config",
+                res_id=config.id,
+                partner_ids=user.partner_id.ids,
+                subject=env._("Manager approvals locked"),
+                body=escape(body),
+            )
 
     @api.model
     def _pos_locked_refusal(self, approver, now, approver_until, user_until):

@@ -44,7 +44,12 @@ RESTRICTION_FIELDS = {
     "pos_single_session",
     "pos_resource_calendar_id",
 }
+# What a PIN typed at the register may be: 4 to 12 digits, as PINs set before
+# 19.0.2.2.0 keep working until they are changed.
 PIN_PATTERN = re.compile(r"[0-9]{4,12}")
+# What a PIN set now must be: at least 6 digits (10,000 PINs of 4 fall within
+# weeks of locked-out guessing).
+NEW_PIN_PATTERN = re.compile(r"[0-9]{6,12}")
 # The column that keeps the hash of each approval PIN. No field maps it: only the
 # SQL of this file reads or writes it, as res.users does with passwords.
 PIN_HASH_COLUMN = "pos_approval_pin_hash"
@@ -151,9 +156,10 @@ class ResUsers(models.Model):
         inverse="_inverse_pos_approval_pin",
         copy=False,
         groups="point_of_sale.group_pos_manager,base.group_erp_manager",
-        help="4 to 12 digits a Point of Sale administrator types at a register to "
+        help="6 to 12 digits a Point of Sale administrator types at a register to "
         "approve what a cashier may not do alone. Stored hashed, never shown: "
-        "type a new one to replace it.",
+        "type a new one to replace it. A 4-digit PIN set before keeps working "
+        "until it is changed.",
     )
     pos_approval_pin_set = fields.Boolean(
         string="Has an Approval PIN",
@@ -206,9 +212,9 @@ class ResUsers(models.Model):
             if not pin:
                 # The web client sends empty fields too: keep the current PIN.
                 continue
-            if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+            if not isinstance(pin, str) or not NEW_PIN_PATTERN.fullmatch(pin):
                 raise ValidationError(
-                    self.env._("An approval PIN is made of 4 to 12 digits, 0 to 9.")
+                    self.env._("An approval PIN is made of 6 to 12 digits, 0 to 9.")
                 )
             if not user._has_group("point_of_sale.group_pos_manager"):
                 raise ValidationError(
@@ -745,18 +751,16 @@ class ResUsers(models.Model):
         """The refusal this user meets asking ``approver`` to approve a request
         at ``config``, if any: only a Point of Sale administrator of its
         company who has set an approval PIN approves, and not for themselves."""
-        if (
-            approver
-            and approver != self
-            and approver.active
-            and approver in self._pos_approvers(config.company_id)
-        ):
+        approvers = self._pos_approvers(config.company_id)
+        if approver and approver != self and approver.active and approver in approvers:
             return None
+        # Only a name the cashier could pick: no other user's is told.
+        name = approver.name if approver in approvers else self.env._("This user")
         return PosSessionRestrictionError(
             self.env._(
                 "%(user)s cannot approve this request: approvals come from a Point "
                 "of Sale administrator of %(company)s who has set an approval PIN.",
-                user=approver.name or self.env._("This user"),
+                user=name,
                 company=config.company_id.name,
             ),
             rule="not_approver",

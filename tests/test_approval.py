@@ -7,6 +7,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -218,14 +219,18 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
             self.assertEqual(page.status_code, 403)
             self.assertIn("o_pos_session_restriction_approval", page.text)
             responses.append(("refusal page", page.text))
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+            csrf, token, action = (
+                re.search(rf'name="{name}" value="([^"]+)"', page.text)[1]
+                for name in ("csrf_token", "approval_token", "approval_action")
+            )
             for pin in (PIN, OTHER_PIN):
                 page = self.url_open(
                     APPROVE_URL,
                     data={
                         "csrf_token": csrf,
                         "config_id": self.clothes.id,
-                        "approval_action": "resume",
+                        "approval_action": action,
+                        "approval_token": token,
                         "approver_id": self.manager.id,
                         "pin": pin,
                     },
@@ -243,24 +248,24 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
         for line in capture.lines:
             self.assertNoSecret(line, secrets, f"the log line {line[:200]!r}")
 
-    def test_pin_must_be_4_to_12_digits_of_a_pos_administrator(self):
+    def test_pin_must_be_6_to_12_digits_of_a_pos_administrator(self):
         for pin in ("123", "1234567890123", "12a4", "12 34", "١٢٣٤"):
             response = self.call_kw(
                 "res.users", "write", [[self.cashier.id], {"pos_approval_pin": pin}]
             )
             self.assertIn("error", response)
         self.authenticate("psr_manager", "psr_manager")
-        for pin in ("123", "1234567890123", "12a4"):
+        for pin in ("123", "1234", "12345", "1234567890123", "12a4"):
             response = self.call_kw(
                 "res.users", "write", [[self.manager.id], {"pos_approval_pin": pin}]
             )
             self.assertEqual(
                 response["error"]["data"]["message"],
-                "An approval PIN is made of 4 to 12 digits, 0 to 9.",
+                "An approval PIN is made of 6 to 12 digits, 0 to 9.",
             )
         # A cashier has no PIN, not even one set by a user administrator.
         response = self.call_kw(
-            "res.users", "write", [[self.cashier.id], {"pos_approval_pin": "1234"}]
+            "res.users", "write", [[self.cashier.id], {"pos_approval_pin": "123456"}]
         )
         self.assertIn(
             "cannot have an approval PIN", response["error"]["data"]["message"]
@@ -268,6 +273,16 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
         self.assertFalse(self.pin_hash(self.cashier))
         self.assertTrue(self.manager._pos_verify_approval_pin(PIN))
         self.assertFalse(self.manager._pos_verify_approval_pin("1234"))
+
+    def test_four_digit_pin_set_before_keeps_working_until_changed(self):
+        # Stored as 19.0.2.1.0 let it be set: hashed, 4 digits.
+        self.manager._pos_store_approval_pin_hash(
+            self.manager._crypt_context().hash("4321")
+        )
+        self.assertTrue(self.manager._pos_verify_approval_pin("4321"))
+        with self.assertRaisesRegex(ValidationError, "6 to 12 digits"):
+            self.manager.pos_approval_pin = "1234"
+        self.assertTrue(self.manager._pos_verify_approval_pin("4321"))
 
 
 @tagged("post_install", "-at_install")
@@ -492,6 +507,9 @@ class TestApproval(PosApprovalCommon):
                 "not_approver",
             )
             self.assertIn("cannot approve this request", data["message"])
+            # Nobody the cashier could not pick is named to them.
+            self.assertNotIn(approver.name, data["message"])
+            self.assertTrue(data["message"].startswith("This user cannot approve"))
         self.assertRefusedRule(
             self.approve("take_over", self.bakery, approver=False), "not_approver"
         )
@@ -557,6 +575,39 @@ class TestApprovalBruteForce(PosApprovalCommon):
         self.assertEqual(wrong.config_id, self.bakery)
         self.assertEqual(set(wrong.mapped("ip_address")), {"127.0.0.1"})
         self.assertIn("approval_locked", log.mapped("rule"))
+
+    def test_each_lock_again_within_a_day_lasts_twice_as_long_and_is_told(self):
+        session = self.started_session(self.bakery, self.colleague)
+        now = fields.Datetime.now()
+        # sudo: the test reads every recipient's notifications
+        Message = self.env["mail.message"].sudo()
+        told = [("subject", "=", "Manager approvals locked")]
+        for start, minutes in ((now, 15), (now + timedelta(minutes=16), 30)):
+            with freeze_time(start):
+                for _attempt in range(4):
+                    data = self.assertRefusedRule(
+                        self.approve("take_over", self.bakery, pin="0000"),
+                        "wrong_pin",
+                    )
+                self.assertIn(f"locked for {minutes} minutes", data["message"])
+                self.assertRefusedRule(
+                    self.approve("take_over", self.bakery, pin="0000"), "wrong_pin"
+                )
+            with freeze_time(start + timedelta(minutes=minutes - 1)):
+                self.assertRefusedRule(
+                    self.approve("take_over", self.bakery), "approval_locked"
+                )
+        # The approver and the POS administrators are told of each lock.
+        self.env.invalidate_all()
+        messages = Message.search(told)
+        manager_messages = messages.filtered(
+            lambda m: self.manager.partner_id in m.partner_ids
+        )
+        self.assertEqual(len(manager_messages), 2, "one message for each lock")
+        self.assertIn("typed by Casey Cashier at Bakery Shop", messages[0].body)
+        with freeze_time(now + timedelta(minutes=16 + 31)):
+            self.assertRpcResult(self.approve("take_over", self.bakery))
+        self.assertEqual(session.user_id, self.cashier)
 
     def test_lockout_holds_when_two_http_sessions_alternate(self):
         self.started_session(self.bakery, self.colleague)
@@ -793,8 +844,44 @@ class TestApprovalRefusalPage(PosApprovalCommon):
             "approval_action": re.search(
                 r'name="approval_action" value="([a-z_]+)"', page.text
             )[1],
+            "approval_token": re.search(
+                r'name="approval_token" value="([^"]+)"', page.text
+            )[1],
             "approver_id": self.manager.id,
         }
+
+    def test_approval_form_approves_only_the_action_it_shows(self):
+        session = self.started_session(self.bakery, self.colleague)
+        form = self.approval_form(self.bakery)
+        self.assertEqual(form["approval_action"], "take_over")
+        for changed in (
+            {"approval_action": "resume"},
+            {"approval_token": "forged"},
+            {"config_id": self.clothes.id},
+        ):
+            with self.subTest(changed=changed):
+                page = self.url_open(APPROVE_URL, data={**form, **changed, "pin": PIN})
+                self.assertEqual(page.status_code, 400)
+                self.assertIn("This approval request is not valid", page.text)
+        self.assertEqual(session.user_id, self.colleague)
+        self.assertFalse(self.grants())
+
+    def test_approval_form_answers_bad_input_with_400(self):
+        self.started_session(self.bakery, self.colleague)
+        form = self.approval_form(self.bakery)
+        for bad in ({"config_id": "x"}, {"config_id": ""}, {"approval_action": ""}):
+            with self.subTest(bad=bad):
+                data = {**form, **bad, "pin": PIN}
+                data = {key: value for key, value in data.items() if value != ""}
+                page = self.url_open(APPROVE_URL, data=data)
+                self.assertEqual(page.status_code, 400)
+        self.assertFalse(self.grants())
+
+    def test_approval_form_pin_is_no_password_field(self):
+        self.started_session(self.bakery, self.colleague)
+        page = self.open_url(f"/pos/ui/{self.bakery.id}")
+        self.assertNotIn('type="password"', page.text)
+        self.assertIn('autocomplete="off"', page.text)
 
     def test_typed_url_approval_form_takes_session_over_and_opens_register(self):
         session = self.started_session(self.bakery, self.colleague)
