@@ -1,9 +1,10 @@
 from odoo import api, models
 
 # What core must still write on orders of a session their user may not sell
-# in (the allowlist of the deny-by-default rule, DESIGN §6): closing a
-# session, under a manager's approval to close it too, marks its paid orders
-# done, and so does invoicing a paid order.
+# in (the allowlist of the deny-by-default rule, DESIGN §6; with the orders
+# paid online in full and the amount paid recounted from the payments, below):
+# closing a session, under a manager's approval to close it too, marks its
+# paid orders done, and so does invoicing a paid order.
 ACCOUNTED_STATE = "done"
 ACCOUNTED_FROM_STATES = ("paid", "done")
 # Cursor data: the order core's look-up (_get_open_order) finds for each
@@ -34,7 +35,11 @@ class PosOrder(models.Model):
     def write(self, vals):
         # Deny by default: whatever field it is, changing an order is selling
         # in its session, but for the short allowlist above.
-        if not (self._pos_accounted(vals) or self._pos_paid_online(vals)):
+        if not (
+            self._pos_accounted(vals)
+            or self._pos_paid_online(vals)
+            or self._pos_recounts_payments(vals)
+        ):
             self._check_pos_selling(vals.get("session_id"))
         return super().write(vals)
 
@@ -67,6 +72,8 @@ class PosOrder(models.Model):
                     held._hold(order, refused, user._pos_selling_refusal(refused))
                 else:
                     user._check_pos_selling(refused)
+            if orders and not placed:
+                return self._pos_nothing_placed(orders[0])
             return super().sync_from_ui(placed)
         finally:
             self.env.cr.cache.pop(OPEN_ORDERS, None)
@@ -132,6 +139,30 @@ class PosOrder(models.Model):
                 limit=1,
             )
         return existing.sudo().session_id | session, existing
+
+    @api.model
+    def _pos_nothing_placed(self, order):
+        """Answer a sync that placed no order as core answers one: empty
+        lists, read for the register of the session ``order`` was sent for
+        (pos_restaurant wants one)."""
+        # sudo: the register may be hidden from the user; nothing of it is read
+        session = self.env["pos.session"].sudo().browse(order.get("session_id"))
+        return self.browse().read_pos_data([], session.exists().config_id)
+
+    def _pos_recounts_payments(self, vals):
+        """Whether ``vals`` only set what these orders were paid to the sum of
+        their payments, as core does once it recorded one (add_payment, after
+        a payment the customer made online): it changes nothing they hold."""
+        if vals.keys() != {"amount_paid"}:
+            return False
+        # sudo: the orders may be of a session hidden from the user
+        return all(
+            order.currency_id.compare_amounts(
+                vals["amount_paid"], order._compute_amount_paid()
+            )
+            == 0
+            for order in self.sudo()
+        )
 
     def _pos_accounted(self, vals):
         """Whether ``vals`` only mark paid orders done (``ACCOUNTED_STATE``)."""

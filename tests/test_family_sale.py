@@ -71,10 +71,14 @@ class TestFamilySale(PosFamilyCase):
         own_session = self.open_session(self.bakery, self.cashier)
         sale_line = self.quotation.order_line[1]
         Order = self.env["pos.order"].with_user(self.cashier)
-        with self.assertRefused(
-            "not allowed to operate the Point of Sale 'Clothes Shop'"
-        ):
-            Order.sync_from_ui([self.settlement_payload(colleague_session, sale_line)])
+        # Paid in a session the cashier may not sell in: held, not settled there.
+        payload = self.settlement_payload(colleague_session, sale_line)
+        result = Order.sync_from_ui([payload])
+        self.assertEqual(result["pos.order"], [])
+        held = self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+        self.assertIn(
+            "not allowed to operate the Point of Sale 'Clothes Shop'", held.reason
+        )
         self.assertFalse(sale_line.pos_order_line_ids)
         self.assertEqual(self.quotation.amount_unpaid, 7.0)
         Order.sync_from_ui([self.settlement_payload(own_session, sale_line)])
