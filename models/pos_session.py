@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -748,17 +750,20 @@ class PosSession(models.Model):
         ):
             administrator = self._pos_administrator(company)
             for session in sessions.with_context(lang=administrator.lang):
+                # The note is HTML: names are the users' own text, escaped.
                 session.activity_schedule(
                     ABANDONED_ACTIVITY,
                     user_id=administrator.id,
-                    note=session.env._(
-                        "No activity on %(pos)s for %(hours)s hours (session "
-                        "%(session)s opened by %(user)s). Close it remotely from "
-                        "Sessions under Supervision, or ask its cashier.",
-                        pos=session.config_id.name,
-                        hours=hours,
-                        session=session._pos_restriction_label(),
-                        user=session.user_id.name,
+                    note=escape(
+                        session.env._(
+                            "No activity on %(pos)s for %(hours)s hours (session "
+                            "%(session)s opened by %(user)s). Close it remotely "
+                            "from Sessions under Supervision, or ask its cashier.",
+                            pos=session.config_id.name,
+                            hours=hours,
+                            session=session._pos_restriction_label(),
+                            user=session.user_id.name,
+                        )
                     ),
                 )
 

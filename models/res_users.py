@@ -726,13 +726,23 @@ class ResUsers(models.Model):
             )
         elif refusal.rule == "single_session":
             other_session = self._pos_other_open_session(config, session)
-            message = self.env._(
-                "%(user)s already has an open session (%(session)s) on '%(other)s': "
-                "you cannot hand '%(pos)s' over to them until they close it.",
-                session=other_session._pos_restriction_label(),
-                other=other_session.config_id.name,
-                **values,
-            )
+            # The register is named only to whoever may see it.
+            if other_session.config_id.with_env(self.env).has_access("read"):
+                message = self.env._(
+                    "%(user)s already has an open session (%(session)s) on "
+                    "'%(other)s': you cannot hand '%(pos)s' over to them until "
+                    "they close it.",
+                    session=other_session._pos_restriction_label(),
+                    other=other_session.config_id.name,
+                    **values,
+                )
+            else:
+                message = self.env._(
+                    "%(user)s already has an open session on another Point of "
+                    "Sale: you cannot hand '%(pos)s' over to them until they "
+                    "close it.",
+                    **values,
+                )
         elif refusal.rule == "outside_hours":
             message = self.env._(
                 "%(user)s is outside their working hours: you cannot hand "

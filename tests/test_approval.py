@@ -722,6 +722,18 @@ class TestHandOver(PosApprovalCommon):
         self.assertIn(
             f"({other._pos_restriction_label()}) on 'Clothes Shop'", data["message"]
         )
+        # A register the giver may not see is not named to them.
+        self.restrict(
+            self.cashier, view=self.bakery, access=self.bakery, lock_foreign=True
+        )
+        data = self.assertRefusedRule(
+            self.call_kw(
+                "pos.session", "pos_hand_over", [session.ids, self.colleague.id]
+            ),
+            "single_session",
+        )
+        self.assertIn("an open session on another Point of Sale", data["message"])
+        self.assertNotIn("Clothes", data["message"])
         self.assertEqual(session.user_id, self.cashier)
 
     def test_only_who_may_operate_the_session_hands_it_over(self):

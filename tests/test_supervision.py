@@ -536,6 +536,14 @@ class TestAbandonedSessions(SupervisionCase):
         )
         self.assertTrue(data.noupdate)
 
+    def test_activity_says_names_as_text_never_as_markup(self):
+        self.colleague.name = '<a href="https://evil.example">Colin</a>'
+        idle = self.start_session(self.bakery, self.colleague)
+        self.run_cron(13)
+        note = self.activities(idle).note
+        self.assertNotIn("<a", note)
+        self.assertIn("&lt;a href=", note)
+
     def test_idle_sessions_are_flagged_with_one_activity(self):
         idle = self.start_session(self.bakery, self.colleague)
         self.sync_order(idle, self.colleague, self.cash_method)
