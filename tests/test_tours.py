@@ -326,7 +326,7 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(len(session.order_ids), 2)
         self.assertEqual(session.order_ids.user_id, self.cashier | self.colleague)
 
-    def test_owner_hands_register_over_from_pos_hr_login_screen(self):
+    def test_owner_hands_register_over_with_pos_hr_once_logged_in(self):
         self.setup_pos_hr()
         # pos_hr offers Close Register to employees with advanced rights only.
         self.bakery.advanced_employee_ids = self.colleague.sudo().employee_id

@@ -1,5 +1,5 @@
 /* The cashier hands their register over to a colleague from the POS app's menu
- * (or, with pos_hr, from the employee login screen): their orders are sent,
+ * (with pos_hr, once an employee logged in): their orders are sent,
  * they leave, and the colleague continues the session and closes it. */
 import * as Approval from "@pos_session_restriction/../tests/tours/utils/approval_util.esm";
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
@@ -46,10 +46,29 @@ registry.category("web_tour.tours").add("pos_session_restriction_hand_over_pos_h
     steps: () =>
         [
             {
-                content: "the employee login screen offers to hand the register over",
-                trigger: ".login-overlay .o_pos_hand_over_btn",
+                content:
+                    "pos_hr's lock screen offers no hand-over before anyone logs in",
+                trigger: ".screen-login .btn.open-register-btn",
+                run() {
+                    if (document.querySelector(".o_pos_hand_over_btn")) {
+                        throw new Error(
+                            "the lock screen offers to hand the register over"
+                        );
+                    }
+                },
+            },
+            Chrome.startPoS(),
+            {
+                content: "pos_hr asks who is there",
+                trigger: ".login-overlay .select-cashier",
                 run: "click",
             },
+            {
+                content: "the cashier picks their employee",
+                trigger: ".selection-item:contains(Casey Cashier)",
+                run: "click",
+            },
+            Chrome.clickMenuOption("Hand over register"),
             handOverToColin({screenshot: false}),
         ].flat(),
 });
