@@ -7,6 +7,13 @@ from odoo.exceptions import AccessError, UserError
 EDITABLE_FIELDS = {"target_session_id", "cancel_reason"}
 
 
+def _command_vals(command):
+    """The values of a create or update command as the POS app sends them."""
+    if isinstance(command, list | tuple) and len(command) > 2:
+        return command[2] if isinstance(command[2], dict) else {}
+    return {}
+
+
 class PosHeldOrder(models.Model):
     """A paid sale the server refused to place where it was sent (a session
     its cashier may not sell in, or the register's open session after theirs
@@ -62,6 +69,11 @@ class PosHeldOrder(models.Model):
         readonly=True,
         help="The sale exactly as the POS app sent it: what placing it records.",
     )
+    summary = fields.Text(
+        string="What Was Sent",
+        compute="_compute_summary",
+        help="The lines and payments of the sale as sent: what placing it records.",
+    )
     state = fields.Selection(
         [("held", "Held"), ("placed", "Placed"), ("cancelled", "Cancelled")],
         required=True,
@@ -99,6 +111,10 @@ class PosHeldOrder(models.Model):
         self.check_access("unlink")
         self._unlink_except_held_sale()
         return super().unlink()
+
+    def _compute_summary(self):
+        for held in self:
+            held.summary = held._pos_summary()
 
     def write(self, vals):
         # An administrator chooses where a held sale goes, or why it is
@@ -240,6 +256,43 @@ class PosHeldOrder(models.Model):
                 "resolved_date": fields.Datetime.now(),
             }
         )
+
+    def _pos_summary(self):
+        """The lines (product, quantity, unit price, discount, what a refund
+        refunds) and payments (method, amount) of the sale as sent."""
+        self.ensure_one()
+        payload = self.payload or {}
+        Product = self.env["product.product"].with_context(active_test=False)
+        Method = self.env["pos.payment.method"].with_context(active_test=False)
+        lines = []
+        for command in payload.get("lines") or []:
+            vals = _command_vals(command)
+            product = Product.browse(vals.get("product_id")).exists()
+            refund = vals.get("refunded_orderline_id")
+            lines.append(
+                self.env._(
+                    "%(qty)s × %(product)s at %(price)s, "
+                    "discount %(discount)s%%%(refund)s",
+                    qty=vals.get("qty"),
+                    product=product.display_name or vals.get("product_id"),
+                    price=self.currency_id.format(vals.get("price_unit") or 0.0),
+                    discount=vals.get("discount") or 0,
+                    refund=self.env._(" (refund of line %(line)s)", line=refund)
+                    if refund
+                    else "",
+                )
+            )
+        for command in payload.get("payment_ids") or []:
+            vals = _command_vals(command)
+            method = Method.browse(vals.get("payment_method_id")).exists()
+            lines.append(
+                self.env._(
+                    "Paid %(amount)s by %(method)s",
+                    amount=self.currency_id.format(vals.get("amount") or 0.0),
+                    method=method.name or vals.get("payment_method_id"),
+                )
+            )
+        return "\n".join(lines)
 
     def _pos_order_label(self):
         """How the journal names this sale: its number and amount."""

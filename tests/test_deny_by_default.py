@@ -484,6 +484,10 @@ class TestHeldSales(SellingCase):
         ]
         self.assertEqual(event[1], self.cashier)
         self.assertIn("of $\xa010.00 held", event[2])
+        # What placing it records, for the administrator to read first.
+        summary = self.held.with_user(self.manager).summary
+        self.assertIn("1 × Scarf at $\xa010.00, discount 0%", summary)
+        self.assertIn("Paid $\xa010.00 by Bank", summary)
 
     def test_board_and_closing_figures_count_held_sales(self):
         session = self.foreign.session
