@@ -16,3 +16,5 @@ from . import pos_approval_attempt
 from . import pos_held_order
 from . import account_bank_statement_line
 from . import pos_session_held_sales
+from . import pos_pack_operation_lot
+from . import pos_bill

@@ -7,7 +7,10 @@ class AccountBankStatementLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # A cash line of a session is a cash move: selling in that session.
-        session_ids = {vals.get("pos_session_id") for vals in vals_list} - {None, False}
+        # The ORM fills in a default from the context: it counts too.
+        default = self.env.context.get("default_pos_session_id")
+        session_ids = {vals.get("pos_session_id", default) for vals in vals_list}
+        session_ids -= {None, False}
         self.env.user._check_pos_selling(self.env["pos.session"].browse(session_ids))
         return super().create(vals_list)
 

@@ -12,8 +12,9 @@ from ..exceptions import PosSessionRestrictionError
 _logger = logging.getLogger(__name__)
 
 # Five wrong PINs within 15 minutes, for one approver or from one cashier, lock
-# approvals: for 15 minutes the first time, then twice as long each time again
-# within a day, a day at most. A patient guesser gets a few dozen tries a day.
+# approvals for 15 minutes; a cashier's, the first time, then twice as long
+# each time again within a day, a day at most: a patient guesser gets a few
+# dozen tries a day.
 LOCK_ATTEMPTS = 5
 LOCK_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
@@ -29,9 +30,10 @@ def _lock_duration(previous_locks):
     return min(LOCK_DURATION * 2**previous_locks, LOCK_MAX)
 
 
-def _lock_state(dates, now):
+def _lock_state(dates, now, grow=True):
     """The end of the lock that the wrong PINs at ``dates`` (sorted) impose,
-    if any, and how long the next lock would last at ``now``."""
+    if any, and how long the next lock would last at ``now``; locks that do
+    not ``grow`` last LOCK_DURATION each."""
     until, locks, window = None, 0, []
     for date in dates:
         if until and date < until:
@@ -40,10 +42,10 @@ def _lock_state(dates, now):
             locks = 0
         window = [d for d in window if date - d <= LOCK_WINDOW] + [date]
         if len(window) >= LOCK_ATTEMPTS:
-            until = date + _lock_duration(locks)
+            until = date + _lock_duration(locks if grow else 0)
             locks += 1
             window = []
-    if until and now - until > LOCK_MEMORY:
+    if until and now - until > LOCK_MEMORY or not grow:
         locks = 0
     return until, _lock_duration(locks)
 
@@ -119,7 +121,9 @@ class PosApprovalAttempt(models.Model):
         attempt_id, failures = self._pos_start_attempt(vals)
         by_approver = sorted(d for d, a, _u in failures if a == approver.id)
         by_user = sorted(d for d, _a, u in failures if u == user.id)
-        approver_until, approver_next = _lock_state(by_approver, now)
+        # A cashier's own locks grow; an approver's do not, or any cashier could
+        # lock a manager out of approving for a day.
+        approver_until, approver_next = _lock_state(by_approver, now, grow=False)
         user_until, user_next = _lock_state(by_user, now)
         refuse = user._pos_refuse
         if (user_until and user_until > now) or (
@@ -140,8 +144,12 @@ class PosApprovalAttempt(models.Model):
         since = now - LOCK_WINDOW
         approver_used = len([d for d in by_approver if d > since])
         user_used = len([d for d in by_user if d > since])
-        next_lock = approver_next if approver_used >= user_used else user_next
-        attempts_left = LOCK_ATTEMPTS - max(approver_used, user_used) - 1
+        most = max(approver_used, user_used)
+        next_lock = max(
+            approver_next if approver_used == most else LOCK_DURATION,
+            user_next if user_used == most else LOCK_DURATION,
+        )
+        attempts_left = LOCK_ATTEMPTS - most - 1
         if attempts_left <= 0:
             self._pos_notify_lock_after_request(approver, config, now + next_lock)
         refuse(

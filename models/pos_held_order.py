@@ -1,10 +1,37 @@
 import copy
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# How many sales a user's apps may have held in a day: a terminal's backlog,
+# not a flood.
+HOLD_LIMIT = 200
+# What placing a held sale never takes from what was sent: a record's id, and
+# the accounting an order's processing creates itself.
+UNPLACEABLE_FIELDS = {"id", "account_move", "picking_ids", "state"}
 # What an administrator writes on a held sale from its form.
 EDITABLE_FIELDS = {"target_session_id", "cancel_reason"}
+
+
+def _only_new_records(model, vals):
+    """``vals`` for ``model`` with each one2many keeping its create commands
+    only, and their values alike: nothing of another record is linked,
+    changed or deleted. Many2many fields (taxes, attributes) only name records."""
+    clean = {}
+    for name, value in vals.items():
+        field = model._fields.get(name)
+        if name in UNPLACEABLE_FIELDS:
+            continue
+        if field and field.type == "one2many":
+            comodel = model.env[field.comodel_name]
+            value = [
+                [0, 0, _only_new_records(comodel, _command_vals(command))]
+                for command in value or []
+                if isinstance(command, list | tuple) and command and command[0] == 0
+            ]
+        clean[name] = value
+    return clean
 
 
 def _command_vals(command):
@@ -131,6 +158,26 @@ class PosHeldOrder(models.Model):
         return super().write(vals)
 
     @api.model
+    def _pos_may_hold(self, session):
+        """Whether a paid sale the current user sends, which ``session`` may
+        not take, is held: for a session of one of their companies, up to
+        HOLD_LIMIT a day (past that, it is refused and stays in the app)."""
+        user = self.env.user
+        # sudo: the session may be hidden from the user
+        if session.sudo().company_id not in user.company_ids:
+            return False
+        return (
+            self.sudo().search_count(
+                [
+                    ("user_id", "=", user.id),
+                    ("date", ">", fields.Datetime.now() - timedelta(days=1)),
+                ],
+                limit=HOLD_LIMIT,
+            )
+            < HOLD_LIMIT
+        )
+
+    @api.model
     def _hold(self, order, session, refusal):
         """Keep ``order`` (a paid sale as the POS app sent it) that ``refusal``
         keeps out of ``session``, the session it would land in; log the
@@ -182,7 +229,20 @@ class PosHeldOrder(models.Model):
                         order=held.name,
                     )
                 )
-            payload = copy.deepcopy(held.payload)
+            # sudo: an order with this number may be hidden from the administrator
+            if (
+                self.env["pos.order"]
+                .sudo()
+                .search_count([("uuid", "=", held.uuid)], limit=1)
+            ):
+                raise UserError(
+                    self.env._(
+                        "An order numbered as %(order)s exists already: it cannot "
+                        "be placed again. Cancel it, saying so.",
+                        order=held.name,
+                    )
+                )
+            payload = held._pos_placeable_payload()
             payload["session_id"] = session.id
             result = self.env["pos.order"].sync_from_ui([payload])
             order = (
@@ -190,6 +250,15 @@ class PosHeldOrder(models.Model):
                 .browse([values["id"] for values in result["pos.order"]])
                 .filtered(lambda o, uuid=held.uuid: o.uuid == uuid)
             )
+            if order.state == "draft":
+                raise UserError(
+                    self.env._(
+                        "The payments of %(order)s do not cover it: placed, it would "
+                        "stay unpaid and keep the session from closing. Cancel it "
+                        "and record the sale from the register.",
+                        order=held.name,
+                    )
+                )
             held._pos_resolve("placed", order_id=order.id)
             self.env["pos.session.event"]._record(
                 "sale_placed",
@@ -256,6 +325,36 @@ class PosHeldOrder(models.Model):
                 "resolved_date": fields.Datetime.now(),
             }
         )
+
+    def _pos_placeable_payload(self):
+        """The sale as sent, less what would reach beyond it when an
+        administrator places it: only new lines and payments (no command that
+        links, updates or deletes an existing record), no record of another
+        order reached by its uuid."""
+        self.ensure_one()
+        payload = copy.deepcopy(self.payload or {})
+        Order = self.env["pos.order"]
+        own_uuids = {payload.get("uuid")}
+        for name in ("lines", "payment_ids"):
+            own_uuids |= {_command_vals(c).get("uuid") for c in payload.get(name) or []}
+        mapping = payload.pop("relations_uuid_mapping", None) or {}
+        payload = {**_only_new_records(Order, payload), "state": "paid"}
+        own_mapping = {
+            model: {
+                uuid: fields_map
+                for uuid, fields_map in owners.items()
+                if uuid in own_uuids
+                and all(
+                    set(uuids if isinstance(uuids, list) else [uuids]) <= own_uuids
+                    for uuids in fields_map.values()
+                )
+            }
+            for model, owners in mapping.items()
+            if model in ("pos.order.line", "pos.payment")
+        }
+        if any(own_mapping.values()):
+            payload["relations_uuid_mapping"] = own_mapping
+        return payload
 
     def _pos_summary(self):
         """The lines (product, quantity, unit price, discount, what a refund

@@ -64,11 +64,17 @@ class PosOrder(models.Model):
                 refused = sessions.filtered(user._pos_selling_refusal)[:1]
                 if not refused:
                     placed.append(order)
-                elif held.search_count([("uuid", "=", order.get("uuid"))], limit=1):
-                    # Held already (placed or cancelled since): sent again, it
-                    # is safe, and not the app's to send any more.
+                elif existing.sudo().state not in (False, "draft") or held.search_count(
+                    [("uuid", "=", order.get("uuid"))], limit=1
+                ):
+                    # Recorded already, or held (placed or cancelled since):
+                    # sent again, it is safe, and the app's to send no more.
                     continue
-                elif not existing and order.get("state") == "paid":
+                elif (
+                    not existing
+                    and order.get("state") == "paid"
+                    and held._pos_may_hold(refused)
+                ):
                     held._hold(order, refused, user._pos_selling_refusal(refused))
                 else:
                     user._check_pos_selling(refused)
@@ -193,7 +199,14 @@ class PosOrder(models.Model):
         them to the session ``new_session_id`` if given."""
         # sudo: refuse an order of a hidden session by its rule, not by failing
         # to read it
-        sessions = self.sudo().session_id
+        orders = self.sudo()
+        sessions = orders.session_id
         if new_session_id:
             sessions |= self.env["pos.session"].browse(new_session_id)
-        self.env.user._check_pos_selling(sessions)
+        user = self.env.user
+        user._check_pos_selling(sessions)
+        # An order in no session (core takes pre-orders for a later day out of
+        # theirs) is its register's: selling in it is operating the register.
+        if user._pos_restriction_applies():
+            for config in orders.filtered(lambda o: not o.session_id).config_id:
+                user._check_pos_config_access(config, "sell")

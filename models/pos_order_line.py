@@ -30,6 +30,11 @@ class PosOrderLine(models.Model):
         self.sudo().order_id._check_pos_selling()
         return super().unlink()
 
+    def _check_pos_lots(self):
+        """Raise unless the current user may change the lots of these lines."""
+        # sudo: refuse a line of a hidden order by its rule, not by failing to read it
+        self.sudo().order_id._check_pos_selling()
+
     def _pos_costed_once_paid_online(self, vals, orders):
         """Whether ``vals`` only give these lines their first cost, of orders
         the customer paid in full online. Core costs an order's lines once it

@@ -66,7 +66,15 @@ class PosPayment(models.Model):
             .browse(account_payment_id)
             .payment_transaction_id
         )
-        return transaction.state in (
-            "authorized",
-            "done",
-        ) and transaction.pos_order_id.id == vals.get("pos_order_id")
+        # Once, for what the customer paid: the provider's amount.
+        return (
+            transaction.state in ("authorized", "done")
+            and transaction.pos_order_id.id == vals.get("pos_order_id")
+            and not self.sudo().search_count(
+                [("online_account_payment_id", "=", account_payment_id)], limit=1
+            )
+            and transaction.currency_id.compare_amounts(
+                transaction.amount, vals.get("amount") or 0.0
+            )
+            == 0
+        )

@@ -1,14 +1,17 @@
 import base64
+import copy
 import inspect
 from contextlib import closing
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..exceptions import PosSessionRestrictionError
+from ..models import pos_held_order
 from .test_selling import SellingCase
 
 # Fields no call can write: the record's id.
@@ -63,6 +66,16 @@ class TestDenyByDefault(SellingCase):
                 "payment_ref": "Change for the till",
             }
         )
+        cls.lot = cls.env["pos.pack.operation.lot"].create(
+            {"pos_order_line_id": cls.foreign.paid.lines.id, "lot_name": "LOT-1"}
+        )
+        cls.bill = cls.env["pos.bill"].create(
+            {
+                "name": "50",
+                "value": 50.0,
+                "pos_config_ids": [Command.set(cls.clothes.ids)],
+            }
+        )
         cls.targets = {
             "pos.order": cls.foreign.draft | cls.foreign.paid,
             "pos.order.line": cls.foreign.draft.lines | cls.foreign.paid.lines,
@@ -71,6 +84,8 @@ class TestDenyByDefault(SellingCase):
             "account.bank.statement.line": cls.cash_line,
             # The operable register too: settings are an administrator's.
             "pos.config": cls.clothes | cls.bakery,
+            "pos.pack.operation.lot": cls.lot,
+            "pos.bill": cls.bill,
         }
 
     def stored_fields(self, model):
@@ -186,6 +201,11 @@ class TestDenyByDefault(SellingCase):
                 "payment_ref": "Taken out",
             },
             "pos.config": {"name": "Cashier's own register"},
+            "pos.pack.operation.lot": {
+                "pos_order_line_id": self.foreign.draft.lines.id,
+                "lot_name": "LOT-2",
+            },
+            "pos.bill": {"name": "500", "value": 500.0},
         }
         before = self.snapshot()
         for model, vals in creations.items():
@@ -195,6 +215,8 @@ class TestDenyByDefault(SellingCase):
                 self.assertRaises(PosSessionRestrictionError),
             ):
                 self.env[model].with_user(self.cashier).create(vals)
+        with self.assertRaises(PosSessionRestrictionError):
+            self.env["pos.bill"].with_user(self.cashier).name_create("500")
         self.assertEqual(self.snapshot(), before)
 
     @mute_logger("odoo.models.unlink", "odoo.addons.point_of_sale.models.pos_order")
@@ -325,6 +347,18 @@ class TestWaysAround(SellingCase):
         self.assertEqual(draft.state, "draft")
         self.assertFalse(self.held(payload))
 
+    def test_paid_order_sent_again_is_left_as_it_is(self):
+        # Core ignores a paid order sent again; so does the addon, wherever it
+        # is: the app stops sending it, nothing changes.
+        paid = self.foreign.paid
+        before = self.holdings(self.foreign.session)
+        payload = self.order_payload(
+            self.foreign.session, self.cashier, self.product, uuid=paid.uuid
+        )
+        self.assertEqual(self.sync(payload)["pos.order"], [])
+        self.assertEqual(self.holdings(self.foreign.session), before)
+        self.assertFalse(self.held(payload))
+
     def test_draft_for_colleague_session_is_refused_not_held(self):
         payload = self.order_payload(
             self.foreign.session, self.cashier, self.product, state="draft"
@@ -342,6 +376,18 @@ class TestWaysAround(SellingCase):
         with self.assertRaises(PosSessionRestrictionError):
             draft.write({"state": "done"})
         self.assertEqual(self.foreign.draft.state, "draft")
+
+    def test_order_out_of_any_session_is_its_register_s(self):
+        # Core takes a pre-order for a later day out of its session.
+        self.foreign.draft.session_id = False
+        self.assertEqual(self.foreign.draft.config_id, self.clothes)
+        draft = self.foreign.draft.with_user(self.cashier)
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            draft.write({"amount_total": 0.01})
+        self.assertEqual(refused.exception.rule, "not_operable")
+        with self.assertRaises(PosSessionRestrictionError):
+            draft.lines.write({"qty": 5})
+        self.assertEqual(self.foreign.draft.amount_total, 10.0)
 
     def test_invoicing_colleague_order_is_refused(self):
         with self.assertRaises(PosSessionRestrictionError):
@@ -361,6 +407,11 @@ class TestWaysAround(SellingCase):
         }
         with self.assertRaises(PosSessionRestrictionError):
             lines.create(vals)
+        # Nor by the context's default, which the ORM fills in.
+        with self.assertRaises(PosSessionRestrictionError):
+            lines.with_context(default_pos_session_id=session.id).create(
+                {key: value for key, value in vals.items() if key != "pos_session_id"}
+            )
         with self.assertRaises(PosSessionRestrictionError):
             session.with_user(self.cashier).write(
                 {"statement_line_ids": [Command.create(vals)]}
@@ -529,6 +580,41 @@ class TestHeldSales(SellingCase):
         with self.assertRaisesRegex(UserError, "already placed or cancelled"):
             held.action_cancel()
 
+    def test_placing_creates_only_what_was_sold(self):
+        # What the cashier sent could name other orders' lines and payments;
+        # placing it, as an administrator, reaches none of them.
+        foreign_line = self.foreign.paid.lines
+        draft_line = self.foreign.draft.lines
+        payment = self.foreign.paid.payment_ids
+        payload = copy.deepcopy(self.held.payload)
+        payload["lines"] += [[1, foreign_line.id, {"qty": 99}], [2, draft_line.id]]
+        payload["payment_ids"] += [[4, payment.id], [1, payment.id, {"amount": 1}]]
+        payload["account_move"] = self.foreign.paid.account_move.id
+        payload["relations_uuid_mapping"] = {
+            "pos.payment": {payment.uuid: {"pos_order_id": payload["uuid"]}}
+        }
+        models.Model.write(self.held.sudo(), {"payload": payload})
+        held = self.held.with_user(self.manager)
+        held.target_session_id = self.own.session
+        held.action_place()
+        self.assertEqual(held.order_id.lines.qty, 1)
+        self.assertEqual(held.order_id.payment_ids.amount, 10.0)
+        self.assertEqual(foreign_line.qty, 1)
+        self.assertTrue(draft_line.exists())
+        self.assertEqual(
+            (payment.pos_order_id, payment.amount), (self.foreign.paid, 10.0)
+        )
+
+    def test_sale_numbered_as_an_existing_order_is_not_placed(self):
+        payload = dict(self.held.payload, uuid=self.foreign.draft.uuid)
+        models.Model.write(self.held.sudo(), {"payload": payload})
+        held = self.held.with_user(self.manager)
+        held.target_session_id = self.own.session
+        models.Model.write(self.held.sudo(), {"uuid": self.foreign.draft.uuid})
+        with self.assertRaisesRegex(UserError, "exists already"):
+            held.action_place()
+        self.assertEqual(self.foreign.draft.state, "draft")
+
     def test_administrator_cancels_held_sale_with_a_reason(self):
         held = self.held.with_user(self.manager)
         with self.assertRaisesRegex(UserError, "Say why"):
@@ -546,6 +632,33 @@ class TestHeldSales(SellingCase):
             self.env["pos.held.order"].search_count([("uuid", "=", held.uuid)]), 1
         )
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", held.uuid)]))
+
+    def test_a_flood_of_sales_is_not_held(self):
+        # One held already (setUpClass): past the day's limit, refused.
+        with patch.object(pos_held_order, "HOLD_LIMIT", 1):
+            payload = self.order_payload(
+                self.foreign.session, self.cashier, self.product
+            )
+            with self.assertRaises(PosSessionRestrictionError):
+                self.env["pos.order"].with_user(self.cashier).sync_from_ui([payload])
+        self.assertFalse(
+            self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
+        )
+
+    def test_sale_sent_for_another_company_s_session_is_not_held(self):
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        self.cashier.write(
+            {
+                "company_id": other_company.id,
+                "company_ids": [Command.set(other_company.ids)],
+            }
+        )
+        self.assertNotIn(self.foreign.session.company_id, self.cashier.company_ids)
+        self.assertFalse(
+            self.env["pos.held.order"]
+            .with_user(self.cashier)
+            ._pos_may_hold(self.foreign.session)
+        )
 
     def test_cashier_neither_reads_nor_resolves_held_sales(self):
         held = self.held.with_user(self.cashier)
