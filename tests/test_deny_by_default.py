@@ -675,3 +675,65 @@ class TestHeldSales(SellingCase):
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             self.held.sudo().with_context(_force_unlink=True).unlink()
         self.assertEqual(self.held.state, "held")
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesOfTheRecords(SellingCase):
+    """The addon's own records always belong to a company, and a POS
+    administrator of another company reads none of them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
+        cls.other_manager = cls.env["res.users"].create(
+            {
+                "name": "Olga Other",
+                "login": "psr_other_manager",
+                "company_id": cls.other_company.id,
+                "company_ids": [Command.set(cls.other_company.ids)],
+                "group_ids": [
+                    Command.set(
+                        [
+                            cls.env.ref("base.group_user").id,
+                            cls.env.ref("point_of_sale.group_pos_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+
+    def test_pin_attempts_belong_to_the_register_s_company(self):
+        # sudo: only Odoo writes the attempts
+        attempt = (
+            self.env["pos.approval.attempt"]
+            .sudo()
+            .create(
+                {
+                    "date": fields.Datetime.now(),
+                    "user_id": self.cashier.id,
+                    "approver_id": self.manager.id,
+                    "config_id": self.clothes.id,
+                    "company_id": self.clothes.company_id.id,
+                    "result": "wrong_pin",
+                }
+            )
+        )
+        Attempts = self.env["pos.approval.attempt"]
+        self.assertIn(attempt, Attempts.with_user(self.manager).search([]))
+        self.assertNotIn(attempt, Attempts.with_user(self.other_manager).search([]))
+
+    def test_a_refusal_without_a_register_is_its_user_s_company_s(self):
+        refusal = PosSessionRestrictionError("Refused", rule="administrator_only")
+        vals = (
+            self.env["pos.restriction.log"]
+            .with_user(self.cashier)
+            ._refusal_vals(refusal, "configure", self.env["pos.config"])
+        )
+        self.assertEqual(vals["company_id"], self.cashier.company_id.id)
+        self.env["pos.restriction.log"].sudo()._record(vals)
+        Log = self.env["pos.restriction.log"]
+        entry = Log.search([("rule", "=", "administrator_only")])
+        self.assertEqual(entry.company_id, self.cashier.company_id)
+        self.assertIn(entry, Log.with_user(self.manager).search([]))
+        self.assertNotIn(entry, Log.with_user(self.other_manager).search([]))
