@@ -457,10 +457,10 @@ class PosSession(models.Model):
             for user in self._pos_hand_over_candidates()
         ]
 
-    def _pos_hand_over_candidates(self, check_policy=True):
+    def _pos_hand_over_candidates(self):
         """The internal Point of Sale users of this session's company, other
-        than its holder, who may operate its register (``check_policy``).
-        The hand-over itself asks the policy again."""
+        than its holder, who may operate its register. The hand-over itself
+        asks the policy again (_check_pos_receiver)."""
         config = self.config_id
         # sudo: cashiers may not search users by group
         users = (
@@ -481,8 +481,6 @@ class PosSession(models.Model):
             )
             .filtered(lambda user: not user._is_superuser())
         )
-        if not check_policy:
-            return users
         return users.filtered(
             lambda user: not user._pos_config_rule(config)
             and not (
