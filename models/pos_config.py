@@ -221,6 +221,12 @@ class PosConfig(models.Model):
                 self.current_session_id, "resume" if action == "open" else action
             )
 
+    def _check_pos_selling_outside_sessions(self):
+        """Raise unless the current user may sell in these registers outside
+        any session (an order in none is its register's): operating them."""
+        if self.env.user._pos_restriction_applies():
+            self._check_pos_restriction_each("sell")
+
     def _check_pos_restriction_each(self, action):
         """Raise unless the current user may ``action`` each of these registers."""
         # sudo: a hidden register is refused by its rule, not by failing to read it

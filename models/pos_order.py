@@ -28,8 +28,12 @@ class PosOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        user = self.env.user
         session_ids = {vals.get("session_id") for vals in vals_list} - {None, False}
-        self.env.user._check_pos_selling(self.env["pos.session"].browse(session_ids))
+        user._check_pos_selling(self.env["pos.session"].browse(session_ids))
+        for vals in vals_list:
+            if vals.get("config_id"):
+                self._check_pos_register(vals["config_id"], vals.get("session_id"))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -41,6 +45,8 @@ class PosOrder(models.Model):
             or self._pos_recounts_payments(vals)
         ):
             self._check_pos_selling(vals.get("session_id"))
+        if vals.get("config_id"):
+            self._check_pos_register(vals["config_id"], vals.get("session_id"))
         return super().write(vals)
 
     def unlink(self):
@@ -194,6 +200,18 @@ class PosOrder(models.Model):
             for order in self.sudo()
         )
 
+    def _check_pos_register(self, config_id, session_id=None):
+        """Raise unless the current user may put these orders (or a new one)
+        on the register ``config_id``: the register of their session is
+        theirs already; another one, or one outside any session, is sold in."""
+        # sudo: the sessions may be hidden from the user
+        sessions = self.env["pos.session"].sudo().browse(session_id or [])
+        sessions = sessions or self.sudo().session_id
+        if not (sessions and sessions.config_id.ids == [config_id]):
+            self.env["pos.config"].browse(
+                config_id
+            )._check_pos_selling_outside_sessions()
+
     def _check_pos_selling(self, new_session_id=None):
         """Raise unless the current user may change these orders, and move
         them to the session ``new_session_id`` if given."""
@@ -203,10 +221,9 @@ class PosOrder(models.Model):
         sessions = orders.session_id
         if new_session_id:
             sessions |= self.env["pos.session"].browse(new_session_id)
-        user = self.env.user
-        user._check_pos_selling(sessions)
+        self.env.user._check_pos_selling(sessions)
         # An order in no session (core takes pre-orders for a later day out of
-        # theirs) is its register's: selling in it is operating the register.
-        if user._pos_restriction_applies():
-            for config in orders.filtered(lambda o: not o.session_id).config_id:
-                user._check_pos_config_access(config, "sell")
+        # theirs) is its register's.
+        orders.filtered(
+            lambda o: not o.session_id
+        ).config_id._check_pos_selling_outside_sessions()

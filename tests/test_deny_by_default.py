@@ -377,6 +377,13 @@ class TestWaysAround(SellingCase):
 
     # 2. Order fields
 
+    def test_order_is_not_moved_to_a_register_the_cashier_may_not_operate(self):
+        draft = self.spare.draft.with_user(self.cashier)
+        with self.assertRaises(PosSessionRestrictionError) as refused:
+            draft.write({"config_id": self.clothes.id})
+        self.assertEqual(refused.exception.rule, "not_operable")
+        self.assertEqual(self.spare.draft.config_id, self.bakery)
+
     def test_marking_colleague_draft_done_is_refused(self):
         draft = self.foreign.draft.with_user(self.cashier)
         with self.assertRaises(PosSessionRestrictionError):
@@ -490,10 +497,15 @@ class TestWaysAround(SellingCase):
 
     def test_journal_and_grants_survive_the_uninstall_context_key(self):
         event = self.env["pos.session.event"].search([], limit=1)
-        self.assertTrue(event)
-        with self.assertRaisesRegex(UserError, "cannot be deleted"):
-            event.sudo().with_context(_force_unlink=True).unlink()
-        self.assertTrue(event.exists())
+        grant = self.env["pos.approval.grant"]._grant(
+            self.cashier, self.clothes, "resume", self.foreign.session, self.manager
+        )
+        for record in (event, grant):
+            with self.subTest(model=record._name):
+                self.assertTrue(record)
+                with self.assertRaisesRegex(UserError, "cannot be deleted"):
+                    record.sudo().with_context(_force_unlink=True).unlink()
+                self.assertTrue(record.exists())
 
     def test_closed_sessions_off_the_visible_list_are_no_longer_seen(self):
         self.restrict(self.cashier, view=self.bakery, access=self.bakery)
