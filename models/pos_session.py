@@ -431,17 +431,10 @@ class PosSession(models.Model):
 
     def pos_hand_over(self, user_id):
         """Hand this open session over to the user ``user_id``, who continues
-        and closes it as their own. Done by the session's holder or a Point of
-        Sale administrator; the receiver must pass the policy."""
+        and closes it as their own. Writing its cashier asks the policy
+        (res.users._check_pos_hand_over): who may hand it over, to whom."""
         self.ensure_one()
         receiver = self.env["res.users"].browse(user_id).exists()
-        if self.state == "closed":
-            raise UserError(
-                self.env._(
-                    "The session %(session)s is closed: there is nothing to hand over.",
-                    session=self._pos_restriction_label(),
-                )
-            )
         if not receiver or receiver == self.user_id:
             raise UserError(
                 self.env._("Choose the colleague who takes the register over.")

@@ -509,7 +509,7 @@ class ResUsers(models.Model):
         they hold it or may operate it, and ``receiver`` may receive it
         (``_check_pos_receiver``). Every way of handing a session over asks
         this: ``pos_hand_over``, writing its cashier."""
-        if session.state == "closed" and self._pos_restriction_applies():
+        if session.state == "closed":
             raise UserError(
                 self.env._(
                     "The session %(session)s is closed: there is nothing to hand over.",
