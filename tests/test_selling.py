@@ -202,12 +202,7 @@ class SellingCase(PosRestrictionCommon):
     def assertSale(self, sell, fixtures, rule, unseen):
         self.env.invalidate_all()
         before = self.holdings(fixtures.session)
-        with patch.object(
-            PosRestrictionLog,
-            "_log_refusal",
-            autospec=True,
-            side_effect=PosRestrictionLog._log_refusal,
-        ) as log_refusal:
+        with self.watch_log("_log_refusal") as log_refusal:
             if rule is None:
                 with self.env.cr.savepoint():
                     sell(fixtures)
@@ -239,16 +234,20 @@ class SellingCase(PosRestrictionCommon):
             (rule, "sell", fixtures.session.sudo().config_id, fixtures.session),
         )
 
+    def watch_log(self, method):
+        """Record the calls of the restriction log's ``method``, still made."""
+        return patch.object(
+            PosRestrictionLog,
+            method,
+            autospec=True,
+            side_effect=getattr(PosRestrictionLog, method),
+        )
+
     def assertSaleHeld(self, sell, fixtures, rule):
         """``sell(fixtures)`` sends a paid sale the rule refuses: held for an
         administrator, its refusal logged, the session unchanged."""
         before = self.holdings(fixtures.session)
-        with patch.object(
-            PosRestrictionLog,
-            "_log_refusal_kept",
-            autospec=True,
-            side_effect=PosRestrictionLog._log_refusal_kept,
-        ) as log_refusal:
+        with self.watch_log("_log_refusal_kept") as log_refusal:
             payload = sell(fixtures)
         self.assertEqual(self.holdings(fixtures.session), before)
         held = self.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
