@@ -35,6 +35,13 @@
         "point_of_sale._assets_pos": [
             "pos_session_restriction/static/src/core/**/*",
             "pos_session_restriction/static/src/app/**/*",
+            "pos_session_restriction/static/src/held_sales/**/*",
+        ],
+        # The page that refuses a register: it sends what the register's app
+        # kept in the browser.
+        "pos_session_restriction.assets_refusal_page": [
+            "pos_session_restriction/static/src/held_sales/**/*",
+            "pos_session_restriction/static/src/refusal_page/**/*",
         ],
         "web.assets_tests": [
             "pos_session_restriction/static/tests/tours/**/*",

@@ -1,3 +1,5 @@
+from werkzeug.exceptions import BadRequest
+
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -83,6 +85,49 @@ class PosController(main.PosController):
             )
         return request.redirect(f"/pos/ui/{config.id}")
 
+    @http.route(
+        "/pos_session_restriction/keep_browser_sales",
+        type="jsonrpc",
+        auth="user",
+        methods=["POST"],
+    )
+    def pos_keep_browser_sales(self, stores=None, **k):
+        """The refusal page sends the paid sales its register's app never
+        sent: each is recorded as the app would have, or held for an
+        administrator. Answers which the browser no longer holds alone."""
+        if not isinstance(stores, dict):
+            raise BadRequest()
+        env = request.env
+        kept = env["pos.order"]._pos_keep_browser_sales(stores)
+        messages = []
+        if kept["recorded"]:
+            messages.append(
+                env._(
+                    "%(count)s sale(s) this register had not sent yet are now "
+                    "recorded in their session.",
+                    count=len(kept["recorded"]),
+                )
+            )
+        if kept["held"]:
+            messages.append(
+                env._(
+                    "%(count)s sale(s) this register had not sent yet are safe on "
+                    "the server, in Held Sales, where a Point of Sale administrator "
+                    "records them in a session or cancels them.",
+                    count=len(kept["held"]),
+                )
+            )
+        if kept["left"]:
+            messages.append(
+                env._(
+                    "%(count)s sale(s) could not be kept on the server and are "
+                    "in this browser only: do not clear its data, and call a Point "
+                    "of Sale administrator.",
+                    count=kept["left"],
+                )
+            )
+        return {"held": kept["held"], "message": " ".join(messages)}
+
     def _pos_render_refusal(
         self, message, config_id, approval_action=False, approval_error=False
     ):
@@ -92,6 +137,9 @@ class PosController(main.PosController):
         config = request.env["pos.config"]
         if str(config_id).isdigit():
             config = config.browse(int(config_id)).exists()
+            # Where the register's app keeps, in this browser, what it has
+            # not sent yet (point_of_sale's data_service.js: databaseName).
+            values["browser_database"] = f"point-of-sale-{int(config_id)}-{request.db}"
         if approval_action and config and config.has_access("read"):
             grants = request.env["pos.approval.grant"]
             actions = dict(grants._fields["action"]._description_selection(request.env))

@@ -18,3 +18,4 @@ from . import account_bank_statement_line
 from . import pos_session_held_sales
 from . import pos_pack_operation_lot
 from . import pos_bill
+from . import pos_order_browser_sales

@@ -21,3 +21,4 @@ from . import test_family_self_order
 from . import test_family_loyalty
 from . import test_family_sale
 from . import test_family_online_payment
+from . import test_browser_sales

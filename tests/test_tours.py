@@ -78,7 +78,7 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.manager.group_ids |= cls.env.ref("base.group_erp_manager")
-        cls.env["product.product"].create(
+        cls.croissant = cls.env["product.product"].create(
             {
                 "name": "Croissant",
                 "available_in_pos": True,
@@ -193,6 +193,32 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
             ],
         )
         self.assertEqual(held.payload["payment_ids"][0][2]["amount"], 2.0)
+
+    def test_offline_sale_of_register_refused_on_reload_is_kept_on_server(self):
+        # The next cashier on the terminal is locked to their own sessions:
+        # the register, running the cashier's session, is refused to them.
+        self.restrict(self.colleague, lock_foreign=True)
+        session = self.open_session(self.bakery, self.cashier)
+        session.with_user(self.cashier).set_opening_control(0, "")
+        self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "browser_sales")
+        self.assertFalse(session.order_ids)
+        held = self.env["pos.held.order"].search([])
+        self.assertRecordValues(
+            held,
+            [{"state": "held", "session_id": session.id, "amount_total": 2.0}],
+        )
+        (line,) = held.payload["lines"]
+        self.assertEqual(line[2]["product_id"], self.croissant.id)
+        self.assertEqual(held.payload["payment_ids"][0][2]["amount"], 2.0)
+        # Placed by a manager, it is the sale the cashier made.
+        held = held.with_user(self.manager)
+        held.target_session_id = session
+        held.action_place()
+        self.assertRecordValues(
+            held.order_id,
+            [{"session_id": session.id, "state": "paid", "amount_paid": 2.0}],
+        )
+        self.assertEqual(held.order_id.lines.product_id, self.croissant)
 
     def test_cashier_who_joined_colleague_session_keeps_syncing_once_locked(self):
         self.restrict(

@@ -7,26 +7,12 @@ import {ApprovalPopup} from "@pos_session_restriction/app/components/popups/appr
 import {HandOverPopup} from "@pos_session_restriction/app/components/popups/hand_over_popup/hand_over_popup.esm";
 import {PosStore} from "@point_of_sale/app/services/pos_store";
 import {RestrictionPopup} from "@pos_session_restriction/app/components/popups/restriction_popup/restriction_popup.esm";
+import {
+    heldSaleUuids,
+    rememberHeldSales,
+} from "@pos_session_restriction/held_sales/held_sales_memory.esm";
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
-
-// Where this browser remembers the paid sales the server holds for a manager,
-// so that reloading the register does not send them again.
-const HELD_SALES_KEY = "pos_session_restriction.held_sales";
-const HELD_SALES_KEPT = 500;
-
-function heldSaleUuids() {
-    try {
-        return new Set(JSON.parse(localStorage.getItem(HELD_SALES_KEY) || "[]"));
-    } catch {
-        return new Set();
-    }
-}
-
-function rememberHeldSales(uuids) {
-    const all = [...heldSaleUuids(), ...uuids].slice(-HELD_SALES_KEPT);
-    localStorage.setItem(HELD_SALES_KEY, JSON.stringify(all));
-}
 
 patch(PosStore.prototype, {
     /**
