@@ -506,9 +506,11 @@ class ResUsers(models.Model):
 
     def _check_pos_hand_over(self, session, receiver):
         """Raise unless this user may hand ``session`` over to ``receiver``:
-        they hold it or may operate it, and ``receiver`` may receive it
-        (``_check_pos_receiver``). Every way of handing a session over asks
-        this: ``pos_hand_over``, writing its cashier."""
+        they hold it, take it over as the policy lets them operate it, or are
+        not restricted (a Point of Sale administrator: DESIGN §7); and
+        ``receiver`` may receive it (``_check_pos_receiver``).
+        Every way of handing a session over asks this: ``pos_hand_over``,
+        writing its cashier."""
         if session.state == "closed":
             raise UserError(
                 self.env._(
@@ -516,8 +518,22 @@ class ResUsers(models.Model):
                     session=session._pos_restriction_label(),
                 )
             )
-        if session.user_id != self:
-            self._check_pos_session_access(session, "operate")
+        if session.user_id != self and self._pos_restriction_applies():
+            # Taking the session over is operating it; giving it to a third
+            # person is its holder's. What operating it meets comes first: it
+            # says no more of a register the user may not see.
+            refusal = self._pos_session_refusal(session)
+            if not refusal and receiver != self:
+                refusal = PosSessionRestrictionError(
+                    self.env._(
+                        "Only %(user)s, who holds the session %(session)s, or a "
+                        "Point of Sale administrator may hand it over.",
+                        user=session.sudo().user_id.name,
+                        session=session._pos_restriction_label(),
+                    ),
+                    rule="foreign_session",
+                )
+            self._pos_refuse(refusal, "hand_over", session.config_id, session)
         self._check_pos_receiver(session.config_id, receiver, session)
 
     def _check_pos_receiver(self, config, receiver, session=None):

@@ -736,18 +736,20 @@ class TestHandOver(PosApprovalCommon):
         self.assertNotIn("Clothes", data["message"])
         self.assertEqual(session.user_id, self.cashier)
 
-    def test_only_who_may_operate_the_session_hands_it_over(self):
-        # Its holder, an administrator, or a cashier the policy lets resume
-        # and close it: pos_hand_over asks what writing its cashier asks.
+    def test_only_holder_or_administrator_hands_session_over(self):
+        # DESIGN §7. A cashier who may operate the session, not locked to
+        # their own, may take it over, but not give it to a third person:
+        # pos_hand_over asks what writing its cashier asks.
         session = self.started_session(self.bakery, self.colleague)
-        self.restrict(self.cashier, lock_foreign=True)
+        self.restrict(self.cashier)
         data = self.assertRefusedRule(
             self.call_kw(
-                "pos.session", "pos_hand_over", [session.ids, self.cashier.id]
+                "pos.session", "pos_hand_over", [session.ids, self.manager.id]
             ),
             "foreign_session",
         )
-        self.assertIn("was opened by Colin Colleague", data["message"])
+        self.assertIn("Only Colin Colleague, who holds the session", data["message"])
+        self.assertEqual(session.user_id, self.colleague)
         portal = new_test_user(
             self.env, "psr_portal_receiver", groups="base.group_portal"
         )
