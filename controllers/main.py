@@ -1,4 +1,4 @@
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import http
 from odoo.exceptions import UserError
@@ -98,6 +98,8 @@ class PosController(main.PosController):
         if not isinstance(stores, dict):
             raise BadRequest()
         env = request.env
+        if not env.user.has_group("point_of_sale.group_pos_user"):
+            raise Forbidden()
         kept = env["pos.order"]._pos_keep_browser_sales(stores)
         messages = []
         if kept["recorded"]:

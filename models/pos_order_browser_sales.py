@@ -1,8 +1,9 @@
+import json
 import logging
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .pos_held_order import HOLD_LIMIT
 
@@ -28,67 +29,84 @@ class PosOrder(models.Model):
         app would have: recorded where the user may sell, held for an
         administrator where not. ``stores``: the app's records in that
         browser, by model. Returns the uuids recorded, those held, and how
-        many sales are neither (refused past the held sales' limit, or
-        malformed): those stay in the browser."""
-        orders = self._pos_orders_from_browser(stores)
-        for order in orders[:HOLD_LIMIT]:
+        many paid sales are neither (refused past the held sales' limit,
+        malformed, or synced as drafts before they were paid: only their app
+        knows what changed since): those stay in the browser."""
+        orders, browser = self._pos_browser_records(stores)
+        for raw in orders[:HOLD_LIMIT]:
+            if isinstance(raw["id"], int):
+                continue
+            order = self._pos_vals_from_browser(self, raw, browser)
             try:
                 with self.env.cr.savepoint():
                     self.sync_from_ui([order])
-            except (UserError, ValueError, TypeError) as error:
-                _logger.info("Sale %s left in its browser: %s", order["uuid"], error)
-        uuids = [order["uuid"] for order in orders]
-        # sudo: whether a sale reached the server is the sender's to know
-        recorded = self.sudo().search([("uuid", "in", uuids), ("state", "!=", "draft")])
-        held = self.env["pos.held.order"].sudo().search([("uuid", "in", uuids)])
-        held -= held.filtered(lambda sale: sale.uuid in recorded.mapped("uuid"))
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as error:  # noqa: BLE001 - the sale stays in the browser
+                _logger.info("Sale %s left in its browser: %s", raw["uuid"], error)
+        uuids = {raw["uuid"] for raw in orders}
+        recorded = self.search([("uuid", "in", list(uuids)), ("state", "!=", "draft")])
+        # sudo: the user may not read held sales; whether theirs are, is theirs
+        held = (
+            self.env["pos.held.order"]
+            .sudo()
+            .search(
+                [
+                    ("uuid", "in", list(uuids)),
+                    ("uuid", "not in", recorded.mapped("uuid")),
+                    ("user_id", "=", self.env.uid),
+                ]
+            )
+        )
         return {
             "recorded": recorded.mapped("uuid"),
             "held": held.mapped("uuid"),
-            "left": len(set(uuids)) - len(recorded) - len(held),
+            "left": len(uuids) - len(recorded) - len(held),
         }
 
     @api.model
-    def _pos_orders_from_browser(self, stores):
-        """The paid orders never sent among ``stores``, each as the app sends
-        it to ``sync_from_ui``."""
-        records = {
-            model: [raw for raw in stores.get(model) or [] if isinstance(raw, dict)]
-            for model in ("pos.order", *BROWSER_CHILDREN)
-        }
+    def _pos_browser_records(self, stores):
+        """The paid orders among ``stores`` (each local id once), and where to
+        find the records the app created in each and the uuid of each."""
+        records = {}
+        for model in ("pos.order", *BROWSER_CHILDREN):
+            raws = stores.get(model)
+            by_id = {}
+            for raw in raws if isinstance(raws, list) else []:
+                if isinstance(raw, dict) and isinstance(raw.get("id"), int | str):
+                    by_id.setdefault(str(raw["id"]), raw)
+            records[model] = by_id
         browser = {
             # The records created in each record, by the local id of that record.
             "children": defaultdict(list),
             # Each record's uuid, by its model and local id.
             "uuids": {
-                (model, str(raw.get("id"))): raw.get("uuid")
-                for model, raws in records.items()
-                for raw in raws
+                (model, local_id): raw.get("uuid")
+                for model, by_id in records.items()
+                for local_id, raw in by_id.items()
             },
         }
         for model, parent in BROWSER_CHILDREN.items():
-            for raw in records[model]:
+            for raw in records[model].values():
                 browser["children"][model, str(raw.get(parent))].append(raw)
-        orders = []
-        for raw in records["pos.order"]:
-            if not (
-                raw.get("state") == "paid"
-                and not isinstance(raw.get("id"), int)
-                and isinstance(raw.get("uuid"), str)
-                and isinstance(raw.get("session_id"), int)
-            ):
-                continue
-            mapping = {}
-            order = self._pos_vals_from_browser(self, raw, browser, mapping)
-            orders.append({**order, "relations_uuid_mapping": mapping})
-        return orders
+        orders = [
+            raw
+            for raw in records["pos.order"].values()
+            if raw.get("state") == "paid"
+            and isinstance(raw.get("uuid"), str)
+            and isinstance(raw.get("session_id"), int)
+        ]
+        return orders, browser
 
     @api.model
-    def _pos_vals_from_browser(self, model, raw, browser, mapping):
+    def _pos_vals_from_browser(self, model, raw, browser, mapping=None):
         """The values of ``raw``, a record of ``model`` as the app keeps it, as
         the app serializes it: the records created in it as create commands,
-        those it links by a local id in ``mapping``, by uuid."""
+        those it links by a local id in ``mapping``, by uuid (the order's
+        ``relations_uuid_mapping``)."""
         vals = {}
+        if mapping is None:
+            mapping = vals["relations_uuid_mapping"] = {}
         for name, value in raw.items():
             field = model._fields.get(name)
             if (
@@ -103,7 +121,7 @@ class PosOrder(models.Model):
                 if BROWSER_CHILDREN.get(field.comodel_name) == field.inverse_name:
                     comodel = self.env[field.comodel_name]
                     children = browser["children"].get(
-                        (comodel._name, str(raw.get("id"))), []
+                        (comodel._name, str(raw["id"])), []
                     )
                     vals[name] = [
                         [
@@ -120,10 +138,13 @@ class PosOrder(models.Model):
                 vals[name] = [[6, 0, [v for v in ids if isinstance(v, int)]]]
             elif field.type == "many2one" and value and not isinstance(value, int):
                 linked = browser["uuids"].get((field.comodel_name, str(value)))
-                if linked and raw.get("uuid"):
+                if isinstance(linked, str) and isinstance(raw.get("uuid"), str):
                     mapping.setdefault(model._name, {}).setdefault(raw["uuid"], {})[
                         name
                     ] = linked
+            elif isinstance(value, dict | list) and field.type != "json":
+                # What the app keeps as an object, it sends as JSON text.
+                vals[name] = json.dumps(value)
             else:
                 vals[name] = value
         return vals

@@ -2,7 +2,8 @@ import json
 from uuid import uuid4
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models import pos_held_order
 from .test_controller import PosRestrictionHttpCommon
@@ -20,6 +21,7 @@ class TestBrowserSales(PosRestrictionHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        new_test_user(cls.env, "psr_stranger", groups="base.group_user")
         cls.colleague_session = cls.open_session(cls.bakery, cls.colleague)
         cls.own_session = cls.open_session(cls.clothes, cls.cashier)
         cls.own_session.with_user(cls.cashier).set_opening_control(0, "")
@@ -58,7 +60,8 @@ class TestBrowserSales(PosRestrictionHttpCommon):
                     "amount_total": 10.0,
                     "lines": [line_id, part_id],
                     "payment_ids": [payment_id],
-                    "last_order_preparation_change": "{}",
+                    # Kept as an object, sent as JSON text.
+                    "last_order_preparation_change": {"lines": {}, "generalNote": ""},
                     "JSONuiState": '{"screen": "ReceiptScreen"}',
                     "write_date": now,
                 }
@@ -153,6 +156,10 @@ class TestBrowserSales(PosRestrictionHttpCommon):
         uuid = sale["pos.order"][0]["uuid"]
         self.assertEqual(self.keep(sale), {"recorded": [uuid], "held": [], "left": 0})
         self.assertSaleAsSold(self.own_session.order_ids, self.own_session)
+        self.assertEqual(
+            json.loads(self.own_session.order_ids.last_order_preparation_change),
+            {"lines": {}, "generalNote": ""},
+        )
         # Sent again by another refusal, it is recognised, not recorded twice.
         self.assertEqual(self.keep(sale), {"recorded": [uuid], "held": [], "left": 0})
         self.assertEqual(len(self.own_session.order_ids), 1)
@@ -161,8 +168,10 @@ class TestBrowserSales(PosRestrictionHttpCommon):
         self.restrict(self.cashier, lock_foreign=True)
         draft = self.browser_sale(self.colleague_session, state="draft")
         synced = self.browser_sale(self.colleague_session, synced=True)
+        # A sale synced as a draft and paid since is the app's to send (only
+        # it knows what changed): it stays in the browser, and is counted so.
         self.assertEqual(
-            self.keep(draft, synced), {"recorded": [], "held": [], "left": 0}
+            self.keep(draft, synced), {"recorded": [], "held": [], "left": 1}
         )
         self.assertFalse(self.env["pos.held.order"].search([]))
 
@@ -172,6 +181,48 @@ class TestBrowserSales(PosRestrictionHttpCommon):
         self.patch(pos_held_order, "HOLD_LIMIT", 0)
         self.assertEqual(self.keep(sale), {"recorded": [], "held": [], "left": 1})
         self.assertFalse(self.colleague_session.order_ids)
+
+    @mute_logger("odoo.sql_db")
+    def test_a_malformed_sale_does_not_keep_the_others_out(self):
+        self.restrict(self.cashier, view=self.bakery, access=self.bakery)
+        good = self.browser_sale(self.own_session)
+        bad = self.browser_sale(self.own_session)
+        del bad["pos.order"][0]["amount_return"]  # core's processing needs it
+        self.assertEqual(
+            self.keep(good, bad),
+            {"recorded": [good["pos.order"][0]["uuid"]], "held": [], "left": 1},
+        )
+
+    def test_each_local_id_counts_once(self):
+        # A forged body repeating local ids would multiply what is built
+        # from it (an order's lines, a line's lots): each id is read once.
+        sale = self.browser_sale(self.own_session)
+        order, line = sale["pos.order"][0], sale["pos.order.line"][0]
+        stores = {
+            "pos.order": [{**order, "uuid": str(uuid4())} for _ in range(50)],
+            "pos.order.line": [line] * 50,
+            "pos.pack.operation.lot": [
+                {"id": line["id"], "pos_order_line_id": line["id"], "lot_name": "L"}
+            ]
+            * 50,
+        }
+        Order = self.env["pos.order"]
+        orders, browser = Order._pos_browser_records(stores)
+        self.assertEqual(len(orders), 1)
+        vals = Order._pos_vals_from_browser(Order, orders[0], browser)
+        ((_c, _i, line_vals),) = vals["lines"]
+        self.assertEqual(len(line_vals["pack_lot_ids"]), 1)
+
+    def test_answer_names_only_the_sender_s_sales(self):
+        # The colleague's held sale, its uuid sent by the cashier: not theirs
+        # to learn about.
+        self.restrict(self.colleague, lock_foreign=True)
+        sale = self.browser_sale(self.own_session)
+        uuid = sale["pos.order"][0]["uuid"]
+        self.assertEqual(self.keep(sale, user=self.colleague)["held"], [uuid])
+        self.restrict(self.cashier, lock_foreign=True)
+        sale["pos.order"][0]["session_id"] = self.colleague_session.id
+        self.assertEqual(self.keep(sale), {"recorded": [], "held": [], "left": 1})
 
     def test_refusal_page_sends_over_http(self):
         self.restrict(self.cashier, lock_foreign=True)

@@ -22,6 +22,7 @@ function openDatabase(name) {
         request.onupgradeneeded = () => request.transaction.abort();
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => resolve(null);
+        request.onblocked = () => resolve(null);
     });
 }
 
@@ -46,7 +47,9 @@ function readStores(database) {
 }
 
 /**
- * The records of the paid sales never sent nor held already, by model.
+ * The records of the paid sales never sent nor held already, by model. A
+ * sale synced as a draft and paid since is the app's to send: only it knows
+ * what changed.
  *
  * @param {Object} stores the app's records in this browser, by model
  * @returns {Object|null}
@@ -104,8 +107,10 @@ async function keepBrowserSales(notice) {
         throw new Error("The server did not take this register's sales.");
     }
     rememberHeldSales(result.held);
-    notice.textContent = result.message;
-    notice.classList.remove("d-none");
+    if (result.message) {
+        notice.textContent = result.message;
+        notice.classList.remove("d-none");
+    }
 }
 
 const notice = document.querySelector(".o_pos_session_restriction_browser_sales");
