@@ -657,6 +657,16 @@ class TestHeldSales(SellingCase):
         session.invalidate_recordset(["pos_held_count"])
         self.assertEqual(session.with_user(self.manager).pos_held_count, 0)
 
+    def test_back_office_closing_form_warns_of_held_sales(self):
+        def form(user):
+            views = self.foreign.session.with_user(user).get_views([(False, "form")])
+            return views["views"]["form"]["arch"]
+
+        self.assertIn("o_pos_held_sales_warning", form(self.manager))
+        self.assertEqual(self.foreign.session.with_user(self.manager).pos_held_count, 1)
+        # Cashiers close in the POS app, whose closing popup warns them.
+        self.assertNotIn("o_pos_held_sales_warning", form(self.colleague))
+
     def test_administrator_places_held_sale_into_an_open_session(self):
         held = self.held.with_user(self.manager)
         with self.assertRaisesRegex(UserError, "Choose the open session"):
