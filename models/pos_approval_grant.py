@@ -4,17 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .res_users_policy import LIFTABLE_RULES, POLICY_ACTIONS
+
 # How long a cashier has to use a manager's approval.
 APPROVAL_VALIDITY = timedelta(minutes=5)
-# The refusals a manager's approval may lift; the others stand whoever approves.
-LIFTABLE_RULES = frozenset({"foreign_session", "not_operable", "single_session"})
-# For each step the policy checks, the approvals that allow it.
-GRANTS_FOR_STEP = {
-    "open": ("open",),
-    "resume": ("resume",),
-    "start": ("open",),
-    "close": ("close",),
-}
 # The approvals this transaction used, so that the several checks of one request
 # (open_ui checks the register, then the session it creates) take one approval.
 # Kept with the transaction's post-commit data: dropped when it ends, either way.
@@ -218,7 +211,7 @@ class PosApprovalGrant(models.Model):
 
     @api.model
     def _pos_grant_actions(self, step, session):
-        grant_actions = GRANTS_FOR_STEP.get(step, ())
+        grant_actions = POLICY_ACTIONS[step].grants if step in POLICY_ACTIONS else ()
         if step == "resume" and session.state == "opening_control":
             # The POS app of a register approved to open resumes its new session.
             grant_actions = ("resume", "open")

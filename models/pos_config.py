@@ -43,6 +43,7 @@ class PosConfig(models.Model):
             ("not_operable", "View only"),
             ("foreign_session", "Opened by another user"),
             ("outside_hours", "Outside working hours"),
+            ("single_session", "Another session open"),
         ],
         compute="_compute_pos_restriction_rule",
         help="The restriction that stops the current user from opening, "
@@ -72,19 +73,25 @@ class PosConfig(models.Model):
             and user._pos_hours_label(outside_hours.next_start)
         )
         for config in self:
-            session = config.current_session_id
-            if session:
-                rule = user._pos_session_rule(session)
-            else:
-                rule = user._pos_config_rule(config)
-            # Outside their hours, a user may still close a session in closing
-            # control, not open, start or continue one.
-            if not rule and outside_hours and session.state != "closing_control":
-                rule = "outside_hours"
-            config.pos_restriction_rule = rule
+            refusal = user._pos_refusal(*config._pos_dashboard_action())
+            rule = refusal and refusal.rule
+            config.pos_restriction_rule = rule or False
             config.pos_restriction_hours_from = (
                 rule == "outside_hours" and hours_from or False
             )
+
+    def _pos_dashboard_action(self):
+        """What the dashboard's button asks of this register: opening it, going
+        back into its session, or closing a session in closing control; with
+        the register and its session, as the policy takes them."""
+        session = self.current_session_id
+        if not session:
+            return "open", self, session
+        return (
+            ("close" if session.state == "closing_control" else "resume"),
+            self,
+            session,
+        )
 
     @api.depends("session_ids.state", "session_ids.pos_abandoned")
     def _compute_pos_session_abandoned(self):

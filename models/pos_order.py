@@ -67,7 +67,9 @@ class PosOrder(models.Model):
         try:
             for order in orders:
                 sessions, existing = self._pos_landing_sessions(order)
-                refused = sessions.filtered(user._pos_selling_refusal)[:1]
+                refused = sessions.filtered(
+                    lambda s: user._pos_refusal("sell", s.config_id, s)
+                )[:1]
                 if not refused:
                     placed.append(order)
                 elif existing.sudo().state not in (False, "draft") or held.search_count(
@@ -81,7 +83,8 @@ class PosOrder(models.Model):
                     and order.get("state") == "paid"
                     and held._pos_may_hold(refused)
                 ):
-                    held._hold(order, refused, user._pos_selling_refusal(refused))
+                    refusal = user._pos_refusal("sell", refused.config_id, refused)
+                    held._hold(order, refused, refusal)
                 else:
                     user._check_pos_selling(refused)
             if orders and not placed:
@@ -122,7 +125,9 @@ class PosOrder(models.Model):
             open_order
             and open_order.uuid != order.get("uuid")
             # sudo: the order's session may be hidden from the user
-            and self.env.user._pos_selling_refusal(open_order.sudo().session_id)
+            and self.env.user._pos_refusal(
+                "sell", open_order.sudo().config_id, open_order.sudo().session_id
+            )
         ):
             return self.browse()
         return open_order

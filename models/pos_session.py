@@ -271,6 +271,7 @@ class PosSession(models.Model):
             # True, this key skips core's one-session-per-register check.
             sessions = self.with_context(onboarding_creation=False)
         sessions = super(PosSession, sessions).create(vals_list)
+        self.env["res.users"].invalidate_model(["pos_open_session_ids"])
         self.env["pos.session.event"]._record("opened", sessions)
         self.env["pos.approval.grant"]._bind_opened_sessions(sessions)
         return sessions
@@ -292,6 +293,8 @@ class PosSession(models.Model):
         event = JOURNALED_STATES.get(vals.get("state"))
         entering = event and self.filtered(lambda s: s.state != vals["state"])
         res = super().write(vals)
+        if vals.keys() & {"state", "user_id", "rescue"}:
+            self.env["res.users"].invalidate_model(["pos_open_session_ids"])
         if entering:
             entering._pos_journal(event)
             if event == "closed":
@@ -307,7 +310,9 @@ class PosSession(models.Model):
             "operate"
         )
         self._pos_journal("discarded")
-        return super().unlink()
+        res = super().unlink()
+        self.env["res.users"].invalidate_model(["pos_open_session_ids"])
+        return res
 
     def action_view_pos_session_events(self):
         self.ensure_one()
@@ -452,8 +457,8 @@ class PosSession(models.Model):
 
     def _pos_hand_over_candidates(self):
         """The internal Point of Sale users of this session's company, other
-        than its holder, who may operate its register. The hand-over itself
-        asks the policy again (_check_pos_receiver)."""
+        than its holder, whom the policy lets receive it: those the hand-over
+        (_check_pos_receiver) accepts."""
         config = self.config_id
         # sudo: cashiers may not search users by group
         users = (
@@ -474,13 +479,10 @@ class PosSession(models.Model):
             )
             .filtered(lambda user: not user._is_superuser())
         )
+        giver = self.env.user
         return users.filtered(
-            lambda user: not user._pos_config_rule(config)
-            and not (
-                user._pos_restriction_applies()
-                and user._pos_restriction_settings().single_session
-                and user._pos_other_open_session(config, self)
-            )
+            lambda user: user._pos_holds_sessions_of(config.company_id)
+            and not user._pos_refusal("receive", config, self, giver)
         )
 
     def _pos_handed_over(self, vals):

@@ -3,7 +3,8 @@ from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
 from .pos_session import ABANDONED_AFTER_PARAM, DEFAULT_ABANDONED_AFTER_HOURS
-from .res_users import DEFAULT_HOURS_GRACE_MINUTES, ENABLED_PARAM, HOURS_GRACE_PARAM
+from .res_users import ENABLED_PARAM
+from .res_users_shift_hours import DEFAULT_HOURS_GRACE_MINUTES, HOURS_GRACE_PARAM
 
 
 class ResConfigSettings(models.TransientModel):

@@ -22,3 +22,4 @@ from . import test_family_loyalty
 from . import test_family_sale
 from . import test_family_online_payment
 from . import test_browser_sales
+from . import test_policy

@@ -11,7 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from ..models.res_users import PIN_HASH_COLUMN
+from ..models.res_users_approval_pin import PIN_HASH_COLUMN
 from .test_attacks import CALLER_CONTEXT
 from .test_controller import ERROR_NAME, PosRestrictionHttpCommon
 

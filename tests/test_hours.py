@@ -6,7 +6,8 @@ from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
-from ..models.res_users import ENABLED_PARAM, HOURS_GRACE_PARAM
+from ..models.res_users import ENABLED_PARAM
+from ..models.res_users_shift_hours import HOURS_GRACE_PARAM
 from .common import PosRestrictionCommon
 from .test_controller import PosRestrictionHttpCommon
 
