@@ -13,7 +13,7 @@ PSR_FAMILY_MODULES=pos_hr,pos_restaurant,pos_self_order,pos_loyalty,pos_sale,pos
 # cover each module in Chromium), then a subset of each module's own Python tests that
 # exercise sessions, orders and payments with the addon installed. Not their tours: on a
 # busy machine they race and time out; nor those whose coverage the addon's tests or
-# another test of the subset give, as each class costs seconds of set-up (README says
+# another test of the subset give, as each class costs seconds of set-up (CONTRIBUTING.md says
 # more, and why each test is here).
 family_tests=(
     psr_family/pos_session_restriction
