@@ -7,7 +7,12 @@ from . import res_users_shift_hours
 from . import res_users_visibility
 from . import pos_config
 from . import pos_session
+from . import pos_session_journal
+from . import pos_session_hand_over
+from . import pos_session_supervision
 from . import pos_session_event
+from . import pos_session_event_chain
+from . import pos_session_event_integrity
 from . import pos_order
 from . import pos_order_line
 from . import pos_payment

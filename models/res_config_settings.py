@@ -2,7 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
-from .pos_session import ABANDONED_AFTER_PARAM, DEFAULT_ABANDONED_AFTER_HOURS
+from .pos_session_supervision import (
+    ABANDONED_AFTER_PARAM,
+    DEFAULT_ABANDONED_AFTER_HOURS,
+)
 from .res_users import ENABLED_PARAM
 from .res_users_shift_hours import DEFAULT_HOURS_GRACE_MINUTES, HOURS_GRACE_PARAM
 

@@ -15,7 +15,7 @@ from odoo.tests import freeze_time, get_db_name, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from ..models.pos_session import ABANDONED_ACTIVITY, ABANDONED_AFTER_PARAM
+from ..models.pos_session_supervision import ABANDONED_ACTIVITY, ABANDONED_AFTER_PARAM
 from .test_closing import SessionRestrictionCase
 from .test_controller import PosRestrictionHttpCommon
 
