@@ -10,6 +10,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.res_users_approval_pin import PIN_HASH_COLUMN
 from .test_attacks import CALLER_CONTEXT
@@ -248,6 +249,8 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
         for line in capture.lines:
             self.assertNoSecret(line, secrets, f"the log line {line[:200]!r}")
 
+    # Core's HTTP layer logs as a warning each ValidationError it answers.
+    @mute_logger("odoo.http")
     def test_pin_must_be_6_to_12_digits_of_a_pos_administrator(self):
         for pin in ("123", "1234567890123", "12a4", "12 34", "١٢٣٤"):
             response = self.call_kw(
@@ -421,6 +424,9 @@ class TestApproval(PosApprovalCommon):
         with freeze_time(now + timedelta(minutes=4, seconds=59)):
             self.assertPosPage(self.open_url(f"/pos/ui/{self.bakery.id}"), session)
 
+    # Core's HTTP layer logs as a warning each AccessError and UserError it
+    # answers: here the refusals of forged approvals.
+    @mute_logger("odoo.http")
     def test_approval_cannot_be_forged(self):
         session = self.started_session(self.bakery, self.colleague)
         context = {
@@ -736,6 +742,9 @@ class TestHandOver(PosApprovalCommon):
         self.assertNotIn("Clothes", data["message"])
         self.assertEqual(session.user_id, self.cashier)
 
+    # Core's HTTP layer logs as a warning the UserError refusing the portal
+    # receiver.
+    @mute_logger("odoo.http")
     def test_only_holder_or_administrator_hands_session_over(self):
         # DESIGN §7. A cashier who may operate the session, not locked to
         # their own, may take it over, but not give it to a third person:
@@ -769,6 +778,8 @@ class TestHandOver(PosApprovalCommon):
             "From Colin Colleague to Casey Cashier, by Mitchell Admin",
         )
 
+    # Core's HTTP layer logs as a warning the UserError refusing the hand-over.
+    @mute_logger("odoo.http")
     def test_closed_session_is_not_handed_over(self):
         session = self.started_session(self.bakery, self.cashier)
         self.close_via_rpc(session)
@@ -915,11 +926,22 @@ class TestApprovalRefusalPage(PosApprovalCommon):
     def test_approval_form_needs_its_csrf_token(self):
         session = self.started_session(self.bakery, self.colleague)
         form = self.approval_form(self.bakery)
-        page = self.url_open(APPROVE_URL, data={**form, "csrf_token": "x", "pin": PIN})
+        # Core's CSRF check refuses the form (and says so in a warning), before
+        # the addon reads it.
+        with self.assertLogs("odoo.http", "WARNING") as logs:
+            page = self.url_open(
+                APPROVE_URL, data={**form, "csrf_token": "x", "pin": PIN}
+            )
+        self.assertEqual(
+            logs.output,
+            [f"WARNING:odoo.http:CSRF validation failed on path '{APPROVE_URL}'"],
+        )
         self.assertEqual(page.status_code, 400)
         self.assertEqual(session.user_id, self.colleague)
         self.assertFalse(self.grants())
 
+    # Core's HTTP layer logs as a warning the AccessError refusing the approval.
+    @mute_logger("odoo.http")
     def test_page_offers_no_approval_for_a_hidden_register(self):
         self.restrict(self.cashier, view=self.clothes)
         page = self.open_url(f"/pos/ui/{self.bakery.id}")

@@ -2,6 +2,7 @@ import html
 import xmlrpc.client
 
 from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tools import mute_logger
 
 from .common import PosRestrictionCommon
 
@@ -29,6 +30,9 @@ MSG_SETTINGS = (
     "Ask your manager to change them."
 )
 BYPASS_CONTEXT = {"pos_session_restriction_bypass": True, "active_test": False}
+# Odoo 19 still serves XML-RPC, which the tests use as an external client
+# would, but logs a deprecation warning for each call there.
+XMLRPC_LOGGER = "odoo.addons.rpc.controllers.xmlrpc"
 
 
 class PosRestrictionHttpCommon(PosRestrictionCommon, HttpCase):
@@ -456,6 +460,7 @@ class TestPosRpcRestriction(PosRestrictionHttpCommon):
         self.assertEqual(result["url"], f"/pos/ui/{self.bakery.id}?from_backend=True")
         self.assertEqual(self.bakery.current_session_id.user_id, self.cashier)
 
+    @mute_logger(XMLRPC_LOGGER)
     def test_open_ui_on_non_operable_register_refused_over_xmlrpc(self):
         count = self.session_count()
         with self.assertRaises(xmlrpc.client.Fault) as caught:
@@ -465,6 +470,7 @@ class TestPosRpcRestriction(PosRestrictionHttpCommon):
         )
         self.assertEqual(self.session_count(), count)
 
+    @mute_logger(XMLRPC_LOGGER)
     def test_open_ui_on_operable_register_allowed_over_xmlrpc(self):
         result = self.execute_kw(
             "psr_cashier", "pos.config", "open_ui", [self.bakery.ids]
@@ -520,6 +526,7 @@ class TestPosManagerHttp(PosRestrictionHttpCommon):
         self.assertTrue(result["successful"], result)
         self.assertEqual(session.state, "closed")
 
+    @mute_logger(XMLRPC_LOGGER)
     def test_manager_opens_second_unlisted_register_over_xmlrpc(self):
         result = self.execute_kw(
             "psr_manager", "pos.config", "open_ui", [self.furniture.ids]
