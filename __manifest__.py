@@ -2,7 +2,7 @@
     "name": "POS Session Restriction",
     "summary": "Decide per user which Points of Sale they may see and operate, "
     "and who may start, resume or close a register",
-    "version": "19.0.2.2.0",
+    "version": "19.0.2.3.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/pos-session-restriction/pos_session_restriction",
     "author": "POS Session Restriction Authors",

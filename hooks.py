@@ -1,4 +1,4 @@
-from .models.pos_restriction_log import RETENTION_PARAM
+from .models.pos_restriction_record import RETENTION_PARAM
 from .models.pos_session_supervision import ABANDONED_AFTER_PARAM
 from .models.res_users import ENABLED_PARAM
 from .models.res_users_shift_hours import HOURS_GRACE_PARAM

@@ -1,4 +1,5 @@
 from . import ir_rule
+from . import pos_restriction_record
 from . import res_users
 from . import res_users_policy
 from . import res_users_hand_over

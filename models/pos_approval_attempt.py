@@ -4,7 +4,6 @@ from datetime import timedelta
 from markupsafe import escape
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.http import request
 from odoo.tools import format_datetime
 
 from ..exceptions import PosSessionRestrictionError
@@ -56,36 +55,23 @@ class PosApprovalAttempt(models.Model):
     whatever becomes of the request, in every worker and on every server."""
 
     _name = "pos.approval.attempt"
+    _inherit = ["pos.restriction.record"]
+    # How each attempt ended is written once it is known; attempts go after
+    # the retention period of Settings.
+    _pos_counters = frozenset({"result"})
+    _pos_purged_after = "date"
     _description = "Manager Approval PIN Attempt"
     _order = "date desc, id desc"
     _rec_name = "result"
 
     date = fields.Datetime(required=True, readonly=True, index=True)
-    user_id = fields.Many2one(
-        "res.users",
-        string="Cashier",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
+    user_id = fields.Many2one(string="Cashier")
     approver_id = fields.Many2one(
         "res.users",
         string="Approver",
         required=True,
         readonly=True,
         index=True,
-        ondelete="cascade",
-    )
-    config_id = fields.Many2one(
-        "pos.config", string="Point of Sale", readonly=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        readonly=True,
-        index=True,
-        default=lambda self: self.env.company,
         ondelete="cascade",
     )
     result = fields.Selection(
@@ -98,7 +84,6 @@ class PosApprovalAttempt(models.Model):
         required=True,
         readonly=True,
     )
-    ip_address = fields.Char(string="IP Address", readonly=True)
 
     @api.model
     def _check_approval_pin(self, approver, config, pin, action, session):
@@ -116,7 +101,7 @@ class PosApprovalAttempt(models.Model):
             "approver_id": approver.id,
             "config_id": config.id,
             "company_id": config.company_id.id,
-            "ip_address": request.httprequest.remote_addr if request else False,
+            **self._pos_request_origin(),
         }
         attempt_id, failures = self._pos_start_attempt(vals)
         by_approver = sorted(d for d, a, _u in failures if a == approver.id)

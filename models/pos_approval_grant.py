@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .res_users_policy import LIFTABLE_RULES, POLICY_ACTIONS
@@ -20,7 +19,10 @@ class PosApprovalGrant(models.Model):
     only the addon's code marks one used, by SQL, when it lifts a refusal."""
 
     _name = "pos.approval.grant"
+    _inherit = ["pos.restriction.record"]
     _description = "Manager Approval"
+    # Expired approvals go after the retention period of Settings.
+    _pos_purged_after = "expiration_date"
     _order = "date desc, id desc"
     _rec_name = "action"
 
@@ -31,14 +33,7 @@ class PosApprovalGrant(models.Model):
         index=True,
         default=fields.Datetime.now,
     )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Cashier",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
+    user_id = fields.Many2one(string="Cashier")
     approver_id = fields.Many2one(
         "res.users",
         string="Approved By",
@@ -46,19 +41,9 @@ class PosApprovalGrant(models.Model):
         readonly=True,
         ondelete="cascade",
     )
-    config_id = fields.Many2one(
-        "pos.config",
-        string="Point of Sale",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
+    config_id = fields.Many2one(required=True)
     session_id = fields.Many2one(
         "pos.session", string="Session", readonly=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, ondelete="cascade"
     )
     action = fields.Selection(
         [
@@ -75,21 +60,6 @@ class PosApprovalGrant(models.Model):
     )
     used_date = fields.Datetime(string="Used On", readonly=True)
     done_date = fields.Datetime(string="Done On", readonly=True)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_approval(self):
-        raise UserError(self.env._("Manager approvals cannot be deleted."))
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Manager approvals cannot be changed."))
-        return super().write(vals)
-
-    def unlink(self):
-        # Even with the uninstall's context key, which skips ondelete methods.
-        self.check_access("unlink")
-        self._unlink_except_approval()
-        return super().unlink()
 
     @api.model
     def _grant(self, user, config, action, session, approver):
@@ -111,6 +81,7 @@ class PosApprovalGrant(models.Model):
                 "expiration_date": now + APPROVAL_VALIDITY,
                 "used_date": done,
                 "done_date": done,
+                **self._pos_request_origin(),
             }
         )
 

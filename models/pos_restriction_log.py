@@ -7,48 +7,26 @@ from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
-RETENTION_PARAM = "pos_session_restriction.log_retention_days"
-DEFAULT_RETENTION_DAYS = 365
 # Identical refusals within this window add to one entry instead of a new row.
 FLOOD_WINDOW = timedelta(minutes=1)
 
 
 class PosRestrictionLog(models.Model):
     _name = "pos.restriction.log"
+    _inherit = ["pos.restriction.record"]
     _description = "Refused Point of Sale Attempt"
+    # Identical refusals add to one entry; the log is kept for the retention
+    # period of Settings.
+    _pos_counters = frozenset({"attempt_count", "last_date"})
+    _pos_purged_after = "last_date"
     _order = "last_date desc, id desc"
     _rec_name = "rule"
 
     last_date = fields.Datetime(
         string="Last Attempt", required=True, readonly=True, index=True
     )
-    user_id = fields.Many2one(
-        "res.users",
-        string="User",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
-    config_id = fields.Many2one(
-        "pos.config",
-        string="Point of Sale",
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
     session_id = fields.Many2one(
         "pos.session", string="Session", readonly=True, ondelete="set null"
-    )
-    # The register's company, or the user's where no register was named: an
-    # entry is never visible to every company's administrators.
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        readonly=True,
-        index=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
     )
     rule = fields.Selection(
         [
@@ -96,7 +74,6 @@ class PosRestrictionLog(models.Model):
         ondelete="cascade",
         help="For a manager's approval: the administrator whose PIN was typed.",
     )
-    ip_address = fields.Char(string="IP Address", readonly=True)
     message = fields.Text(readonly=True)
     attempt_count = fields.Integer(string="Attempts", default=1, readonly=True)
 
@@ -141,8 +118,8 @@ class PosRestrictionLog(models.Model):
             "rule": refusal.rule,
             "action": action,
             "channel": self._request_channel(),
-            "ip_address": request.httprequest.remote_addr if request else False,
             "message": refusal.args[0],
+            **self._pos_request_origin(),
         }
 
     @api.model
@@ -180,21 +157,3 @@ class PosRestrictionLog(models.Model):
         if urlsplit(request.httprequest.referrer or "").path.startswith("/pos/ui"):
             return "pos_app"
         return "rpc"
-
-    @api.model
-    def _purge_expired(self, batch_size=10000):
-        """Delete the entries older than the retention period, a batch at a time."""
-        cutoff = fields.Datetime.now() - timedelta(days=self._retention_days())
-        domain = [("last_date", "<", cutoff)]
-        while batch := self.search(domain, limit=batch_size):
-            batch.unlink()
-            if not self.env["ir.cron"]._commit_progress(len(batch)):
-                break
-
-    @api.model
-    def _retention_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
-        try:
-            return max(int(value or DEFAULT_RETENTION_DAYS), 1)
-        except (TypeError, ValueError):
-            return DEFAULT_RETENTION_DAYS

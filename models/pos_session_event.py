@@ -2,8 +2,6 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +15,7 @@ RESUME_WINDOW = timedelta(hours=1)
 
 class PosSessionEvent(models.Model):
     _name = "pos.session.event"
+    _inherit = ["pos.restriction.record"]
     _description = "Point of Sale Session Journal Entry"
     _order = "date desc, id desc"
     _rec_name = "event"
@@ -29,25 +28,11 @@ class PosSessionEvent(models.Model):
     )
     # Kept when a discarded session is deleted, and part of what the entry says.
     session_name = fields.Char(readonly=True)
-    config_id = fields.Many2one(
-        "pos.config",
-        string="Point of Sale",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="restrict",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, index=True, ondelete="restrict"
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="User",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="restrict",
-    )
+    # The journal outlives nothing it names: a user, register or company
+    # with entries is kept.
+    config_id = fields.Many2one(required=True, ondelete="restrict")
+    company_id = fields.Many2one(ondelete="restrict")
+    user_id = fields.Many2one(ondelete="restrict")
     event = fields.Selection(
         [
             ("opened", "Opened"),
@@ -68,8 +53,6 @@ class PosSessionEvent(models.Model):
         required=True,
         readonly=True,
     )
-    ip_address = fields.Char(string="IP Address", readonly=True)
-    user_agent = fields.Char(readonly=True)
     note = fields.Char(readonly=True)
     chain_sequence = fields.Integer(
         string="Chain Number",
@@ -92,27 +75,10 @@ class PosSessionEvent(models.Model):
     )
     _unsealed_idx = models.Index("(company_id, id) WHERE chain_sequence IS NULL")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_journal_entry(self):
-        raise UserError(self.env._("Entries of the session journal cannot be deleted."))
-
-    def write(self, vals):
-        if vals:
-            raise UserError(
-                self.env._("Entries of the session journal cannot be changed.")
-            )
-        return super().write(vals)
-
-    def unlink(self):
-        # Even with the uninstall's context key, which skips ondelete methods.
-        self.check_access("unlink")
-        self._unlink_except_journal_entry()
-        return super().unlink()
-
     @api.model
     def _record(self, event, sessions, note=False):
         """Add ``event`` of the current user to the journal of each of ``sessions``."""
-        origin = self._request_origin()
+        origin = self._pos_request_origin()
         sessions.invalidate_recordset(["pos_worked_in"])
         # sudo: nobody but Odoo writes the journal, whoever acts
         entries = self.sudo().create(
@@ -145,7 +111,7 @@ class PosSessionEvent(models.Model):
                 "company_id": config.company_id.id,
                 "user_id": self.env.uid,
                 "note": note,
-                **self._request_origin(),
+                **self._pos_request_origin(),
             }
         )
         entry._seal_after_commit()
@@ -154,7 +120,7 @@ class PosSessionEvent(models.Model):
     @api.model
     def _record_resume(self, session):
         """Journal that the current user resumed ``session``, once per sitting."""
-        origin = self._request_origin()
+        origin = self._pos_request_origin()
         # sudo: cashiers do not read the journal
         recent = self.sudo().search_count(
             [
@@ -189,12 +155,3 @@ class PosSessionEvent(models.Model):
     # Sealing: the hash chain
 
     # Integrity
-
-    @api.model
-    def _request_origin(self):
-        if not request:
-            return {"ip_address": False, "user_agent": False}
-        return {
-            "ip_address": request.httprequest.remote_addr,
-            "user_agent": (request.httprequest.user_agent.string or "")[:512] or False,
-        }

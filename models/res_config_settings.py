@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .pos_restriction_log import DEFAULT_RETENTION_DAYS, RETENTION_PARAM
+from .pos_restriction_record import (
+    DEFAULT_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
+    RETENTION_PARAM,
+)
 from .pos_session_supervision import (
     ABANDONED_AFTER_PARAM,
     DEFAULT_ABANDONED_AFTER_HOURS,
@@ -24,7 +28,9 @@ class ResConfigSettings(models.TransientModel):
         string="Keep Refused Attempts (Days)",
         config_parameter=RETENTION_PARAM,
         default=DEFAULT_RETENTION_DAYS,
-        help="Entries of the restriction log older than this are deleted daily.",
+        help="Entries of the restriction log, approval PIN attempts and expired "
+        "manager approvals older than this are deleted daily. The session "
+        "journal is kept for good.",
     )
 
     pos_abandoned_after_hours = fields.Integer(
@@ -45,9 +51,13 @@ class ResConfigSettings(models.TransientModel):
 
     @api.constrains("pos_restriction_log_retention_days")
     def _check_pos_restriction_log_retention_days(self):
-        if any(s.pos_restriction_log_retention_days < 1 for s in self):
+        if any(s.pos_restriction_log_retention_days < MIN_RETENTION_DAYS for s in self):
             raise ValidationError(
-                self.env._("Keep refused attempts for at least one day.")
+                self.env._(
+                    "Keep refused attempts for at least %(days)s days: approval PIN "
+                    "lockouts count the wrong PINs of the last day and a half.",
+                    days=MIN_RETENTION_DAYS,
+                )
             )
 
     @api.constrains("pos_abandoned_after_hours")

@@ -23,3 +23,4 @@ from . import test_family_sale
 from . import test_family_online_payment
 from . import test_browser_sales
 from . import test_policy
+from . import test_restriction_records

@@ -5,7 +5,9 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models.pos_restriction_log import RETENTION_PARAM, PosRestrictionLog
+from ..models import pos_restriction_record
+from ..models.pos_restriction_log import PosRestrictionLog
+from ..models.pos_restriction_record import RETENTION_PARAM
 from .test_controller import (
     MSG_HIDDEN,
     MSG_NOT_OPERABLE,
@@ -541,12 +543,17 @@ class TestRestrictionLogPurge(RestrictionLogCase):
 
     def setUp(self):
         super().setUp()
-        self.Log.search([]).unlink()
+        # The ORM deletes no record of what happened: only the purge, by SQL.
+        self.env.cr.execute("DELETE FROM pos_restriction_log")
+        self.Log.invalidate_model()
         commit_patcher = patch.object(
             type(self.env["ir.cron"]), "_commit_progress", return_value=float("inf")
         )
         self.commit_progress = commit_patcher.start()
         self.addCleanup(commit_patcher.stop)
+
+    def purge(self):
+        self.env["pos.restriction.record"]._cron_purge_restriction_records()
 
     def make_entries(self, count, days):
         return self.Log.browse(
@@ -562,7 +569,7 @@ class TestRestrictionLogPurge(RestrictionLogCase):
         )
         expired = self.make_entries(3, days=31)
         kept = self.make_entries(2, days=29) | self.make_entry()
-        self.Log._purge_expired()
+        self.purge()
         self.assertFalse(expired.exists())
         self.assertEqual(self.Log.search([]), kept)
 
@@ -574,7 +581,7 @@ class TestRestrictionLogPurge(RestrictionLogCase):
         self.assertEqual(defaults["pos_restriction_log_retention_days"], 365)
         expired = self.make_entries(1, days=366)
         kept = self.make_entries(1, days=364)
-        self.Log._purge_expired()
+        self.purge()
         self.assertFalse(expired.exists())
         self.assertEqual(self.Log.search([]), kept)
 
@@ -582,20 +589,23 @@ class TestRestrictionLogPurge(RestrictionLogCase):
         kept = self.make_entry()
         for value in ("-5", "0", "soon"):
             self.env["ir.config_parameter"].set_param(RETENTION_PARAM, value)
-            self.Log._purge_expired()
+            self.purge()
             self.assertEqual(self.Log.search([]), kept, value)
 
-    def test_settings_refuse_a_retention_below_one_day(self):
-        with self.assertRaises(ValidationError):
-            self.env["res.config.settings"].create(
-                {"pos_restriction_log_retention_days": 0}
-            )
+    def test_settings_refuse_a_retention_below_two_days(self):
+        # PIN lockouts count the wrong PINs of the last day and a half.
+        for days in (0, 1):
+            with self.assertRaises(ValidationError):
+                self.env["res.config.settings"].create(
+                    {"pos_restriction_log_retention_days": days}
+                )
 
     def test_purge_deletes_in_batches_reporting_progress(self):
         self.env["ir.config_parameter"].set_param(RETENTION_PARAM, 10)
         expired = self.make_entries(5, days=11)
         kept = self.make_entries(1, days=9)
-        self.Log._purge_expired(batch_size=2)
+        self.patch(pos_restriction_record, "PURGE_BATCH_SIZE", 2)
+        self.purge()
         self.assertFalse(expired.exists())
         self.assertEqual(self.Log.search([]), kept)
         self.assertEqual(
@@ -606,7 +616,8 @@ class TestRestrictionLogPurge(RestrictionLogCase):
         self.env["ir.config_parameter"].set_param(RETENTION_PARAM, 10)
         self.commit_progress.return_value = 0
         expired = self.make_entries(5, days=11)
-        self.Log._purge_expired(batch_size=2)
+        self.patch(pos_restriction_record, "PURGE_BATCH_SIZE", 2)
+        self.purge()
         self.assertEqual(len(expired.exists()), 3)
         self.assertEqual(self.commit_progress.call_args_list, [call(2)])
 
@@ -619,8 +630,8 @@ class TestRestrictionLogPurge(RestrictionLogCase):
                     "active": True,
                     "interval_number": 1,
                     "interval_type": "days",
-                    "model_id": self.env["ir.model"]._get_id("pos.restriction.log"),
-                    "code": "model._purge_expired()",
+                    "model_id": self.env["ir.model"]._get_id("pos.restriction.record"),
+                    "code": "model._cron_purge_restriction_records()",
                 }
             ],
         )
