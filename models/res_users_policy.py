@@ -36,6 +36,12 @@ POLICY_ACTIONS = {
     # A register's settings: POS administrators'.
     "configure": PolicyAction("_pos_configuring_refusal", False, False, ()),
 }
+# The refusals after which the register in the POS app may not be used at
+# all: the cashier can only leave it (or, in an opened session, keep selling:
+# paid orders still sync). Each refusal tells the app (register_unusable).
+REGISTER_UNUSABLE_RULES = frozenset(
+    {"not_visible", "not_operable", "foreign_session", "outside_hours"}
+)
 # The rules a manager's approval may lift; the others (hours, visibility) are
 # the administrator's to change.
 LIFTABLE_RULES = frozenset({"foreign_session", "not_operable", "single_session"})
@@ -139,6 +145,9 @@ class ResUsers(models.Model):
                 if approval_action:
                     refusal.context["approval_action"] = approval_action
             refusal.context["action"] = action
+            refusal.context["register_unusable"] = (
+                refusal.rule in REGISTER_UNUSABLE_RULES
+            )
             self.env["pos.restriction.log"]._log_refusal(
                 refusal, action, config, session, approver=approver
             )

@@ -62,7 +62,7 @@ test("a wrong PIN is said in the dialog, which clears the PIN and stays", async 
         throw makeServerError({
             errorName: POS_RESTRICTION_ERROR,
             message: "Wrong PIN for Mitchell Admin.",
-            context: {rule: "wrong_pin"},
+            context: {rule: "wrong_pin", register_unusable: false},
         });
     });
     let retried = false;
@@ -105,6 +105,7 @@ test("a refusal a manager may lift offers a manager's approval", async () => {
                 rule: "foreign_session",
                 action: "close",
                 approval_action: "take_over",
+                register_unusable: true,
             },
         })
     );

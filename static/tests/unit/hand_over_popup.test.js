@@ -81,7 +81,11 @@ test("a refused hand-over is said in the dialog, and the cashier stays", async (
         throw makeServerError({
             errorName: POS_RESTRICTION_ERROR,
             message: "Dana Day is not allowed to operate the Point of Sale 'Shop'.",
-            context: {rule: "not_operable", action: "hand_over"},
+            context: {
+                rule: "not_operable",
+                action: "hand_over",
+                register_unusable: true,
+            },
         });
     });
     store.pushOrdersWithClosingPopup = async () => true;

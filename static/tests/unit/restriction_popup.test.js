@@ -11,11 +11,13 @@ definePosModels();
 const FOREIGN_MESSAGE =
     "The session Shop/0001 on 'Shop' was opened by Colin Colleague; you are not allowed to continue or close it.";
 
+// As the server sends a refusal of the session's holder: the register may not
+// be used (res_users_policy.py, REGISTER_UNUSABLE_RULES).
 function refusal(context) {
     return makeServerError({
         errorName: POS_RESTRICTION_ERROR,
         message: FOREIGN_MESSAGE,
-        context,
+        context: {register_unusable: true, ...context},
     });
 }
 
@@ -36,6 +38,17 @@ test("a refused sale says the orders stay in the register and who can close it",
     expect(".o_pos_restriction_note").toHaveText(
         "The orders that could not be sent stay in this register. Colin Colleague, who holds the session, or a manager can close it."
     );
+});
+
+test("a refusal the server says leaves the register usable lets the cashier stay", async () => {
+    const store = await setupPosEnv();
+    await mountWithCleanup(MainComponentsContainer);
+    store.showRestrictionPopup(
+        refusal({rule: "single_session", action: "open", register_unusable: false})
+    );
+    await animationFrame();
+    expect(".o_pos_restriction_popup .modal-title").toHaveText("Not Allowed");
+    expect(".o_pos_restriction_back").toHaveCount(0);
 });
 
 test("other refusals add no note", async () => {
@@ -79,7 +92,7 @@ function outsideHours() {
     return makeServerError({
         errorName: POS_RESTRICTION_ERROR,
         message: OUTSIDE_HOURS_MESSAGE,
-        context: {rule: "outside_hours", action: "start"},
+        context: {rule: "outside_hours", action: "start", register_unusable: true},
     });
 }
 
