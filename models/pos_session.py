@@ -70,6 +70,12 @@ class PosSession(models.Model):
 
     def write(self, vals):
         handed_over, receiver = self._pos_handed_over(vals)
+        if len(handed_over) > 1:
+            # One at a time: each hand-over counts the sessions the receiver
+            # holds once the one before is theirs (one open session at a time).
+            for session in self:
+                session.write(vals)
+            return True
         # Deny by default: whatever a write changes but its cashier is
         # operating the session (state, cash counted, notes, dates, moves...).
         if vals.keys() - {"user_id"}:

@@ -5,8 +5,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import str2bool
 
 ENABLED_PARAM = "pos_session_restriction.enabled"
-# Asks the policy as if the switch were on (the self-ordering user's check).
-ENABLED_CONTEXT = "pos_restriction_assume_enabled"
 PosRestrictionSettings = namedtuple(
     "PosRestrictionSettings",
     [
@@ -117,15 +115,16 @@ class ResUsers(models.Model):
         action["context"] = {}
         return action
 
-    def _pos_restriction_applies(self):
+    def _pos_restriction_applies(self, assume_enabled=False):
         """Whether the restrictions bind this user: POS users who are not POS
-        administrators, while the global switch is on."""
+        administrators, while the global switch is on (or, ``assume_enabled``,
+        as if it were)."""
         self.ensure_one()
         return (
             self._has_group("point_of_sale.group_pos_user")
             and not self._pos_is_pos_administrator()
             and (
-                self.env.context.get(ENABLED_CONTEXT)
+                assume_enabled
                 # sudo: cashiers cannot read system parameters
                 or str2bool(
                     self.env["ir.config_parameter"]

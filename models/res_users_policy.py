@@ -3,7 +3,6 @@ from collections import namedtuple
 from odoo import fields, models
 
 from ..exceptions import PosSessionRestrictionError
-from .res_users import ENABLED_CONTEXT
 
 # One action the policy decides: the question that decides it (a method of
 # res.users taking the register, the session and the other user concerned),
@@ -82,15 +81,17 @@ class ResUsers(models.Model):
             refusal = self._pos_single_session_refusal(config, session)
         return refusal
 
-    def _check_pos(self, action, config, session=None, other_user=None):
+    def _check_pos(self, action, config, session=None, other_user=None, step=None):
         """Raise unless this user may do ``action`` on ``config`` or its
-        ``session`` (``_pos_refusal``): the refusal is logged, or lifted by a
-        manager's approval. An action that puts a session in the user's name
-        first serialises their openings (one open session at a time)."""
-        if POLICY_ACTIONS[action].opens and self._pos_restriction_applies():
+        ``session``, as the policy's ``step`` (by default, ``action``) decides
+        (``_pos_refusal``): the refusal is logged, or lifted by a manager's
+        approval. A step that puts a session in the user's name first
+        serialises their openings (one open session at a time)."""
+        step = step or action
+        if POLICY_ACTIONS[step].opens and self._pos_restriction_applies():
             if self._pos_restriction_settings().single_session:
                 self._pos_lock_session_opening()
-        refusal = self._pos_refusal(action, config, session, other_user)
+        refusal = self._pos_refusal(step, config, session, other_user)
         self._pos_refuse(refusal, action, config, session)
 
     def _check_pos_config_access(self, config, action):
@@ -105,10 +106,12 @@ class ResUsers(models.Model):
 
     def _check_pos_session_opening(self, config, session_user, action, session=None):
         """Raise unless this user may open a session on ``config`` in the name
-        of ``session_user``: a new one, or ``session`` moved to ``config``.
-        A session opened in someone else's name is handed over to them as it
+        of ``session_user``: a new one, ``session`` taken over, or ``session``
+        moved to ``config`` (the opening step, logged as ``action``). A
+        session opened in someone else's name is handed over to them as it
         opens: they must be able to receive it."""
-        self._check_pos(action, config, session, session_user)
+        step = "take_over" if action == "take_over" else "open"
+        self._check_pos(action, config, session, session_user, step=step)
         if session_user != self and self._pos_restriction_applies():
             self._check_pos_receiver(config, session_user, session)
 
@@ -155,13 +158,18 @@ class ResUsers(models.Model):
 
     def _pos_sells_in_every_session(self, config):
         """Whether this user may sell in any session of ``config``, as the
-        register's self-ordering user must, whether the switch is on or not:
-        the register's rule and the lock to one's own sessions, as if it were."""
+        register's self-ordering user must, whether the switch is on or not.
+        Asked while their settings are being written: read as they are now,
+        not from the cache of the policy's settings."""
         self.ensure_one()
-        user = self.with_context(**{ENABLED_CONTEXT: True})
-        return not user._pos_restriction_applies() or not (
-            user._pos_config_rule(config)
-            or user._pos_restriction_settings().lock_foreign
+        if not self._pos_restriction_applies(assume_enabled=True):
+            return True
+        # sudo: the restriction fields belong to POS administrators
+        user = self.sudo().with_context(active_test=False)
+        return not (
+            user.pos_lock_foreign_sessions
+            or (user.pos_view_config_ids and config not in user.pos_view_config_ids)
+            or (user.pos_access_config_ids and config not in user.pos_access_config_ids)
         )
 
     def _pos_config_rule(self, config):

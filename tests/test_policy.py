@@ -110,3 +110,61 @@ class TestOnePolicy(PosRestrictionCommon):
         self.assertEqual(rules["psr_cashier", "Furniture Shop"], False)
         self.assertEqual(rules["psr_colleague", "Bakery Shop"], "foreign_session")
         self.assertEqual(rules["psr_night", "Bakery Shop"], "outside_hours")
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyAcrossWrites(PosRestrictionCommon):
+    """What one write or one validation asks of the policy: each session a
+    write hands over counts the one before, a session moved to another
+    register is opened there, a check made while settings change reads them
+    as they are."""
+
+    def test_one_write_handing_over_two_sessions_keeps_one_open_session(self):
+        self.restrict(self.cashier, single=True)
+        sessions = self.open_session(self.bakery, self.colleague) | self.open_session(
+            self.clothes, self.manager
+        )
+        with (
+            self.assertRefused("You already have an open session"),
+            self.env.cr.savepoint(),
+        ):
+            sessions.with_user(self.cashier).write({"user_id": self.cashier.id})
+        self.assertEqual(sessions.user_id, self.colleague | self.manager)
+
+    def test_moving_a_session_to_another_register_is_opening_it_there(self):
+        self.restrict(self.cashier)
+        # Works an hour, three days from today: outside their hours now.
+        day = str((fields.Date.today().weekday() + 3) % 7)
+        self.cashier.pos_resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Another day",
+                "attendance_ids": [
+                    Command.clear(),
+                    Command.create(
+                        {
+                            "name": "Shift",
+                            "dayofweek": day,
+                            "hour_from": 9,
+                            "hour_to": 10,
+                        }
+                    ),
+                ],
+            }
+        )
+        session = self.env["pos.session"].create(
+            {"config_id": self.bakery.id, "user_id": self.cashier.id}
+        )
+        with self.assertRefused("Outside your hours"):
+            session.with_user(self.cashier).write({"config_id": self.clothes.id})
+        self.assertEqual(session.config_id, self.bakery)
+
+    def test_self_ordering_check_reads_settings_as_they_are_now(self):
+        # Asked by a constraint while the user's settings are written, before
+        # the policy's cache of them is dropped.
+        self.assertTrue(self.cashier._pos_sells_in_every_session(self.bakery))
+        self.env.cr.execute(
+            "UPDATE res_users SET pos_lock_foreign_sessions = TRUE WHERE id = %s",
+            [self.cashier.id],
+        )
+        self.cashier.invalidate_recordset(["pos_lock_foreign_sessions"])
+        self.assertFalse(self.cashier._pos_sells_in_every_session(self.bakery))
