@@ -13,8 +13,12 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.res_users_approval_pin import PIN_HASH_COLUMN
-from .test_attacks import CALLER_CONTEXT
-from .test_controller import ERROR_NAME, PosRestrictionHttpCommon
+from .common import (
+    CALLER_CONTEXT,
+    ERROR_NAME,
+    MSG_HAND_OVER_NOT_OPERABLE,
+    PosRestrictionHttpCommon,
+)
 
 _logger = logging.getLogger(__name__)
 # Digits that appear nowhere else in a response by chance.
@@ -71,11 +75,6 @@ class PosApprovalCommon(PosRestrictionHttpCommon):
             self.assertRegex(data["message"], message)
         return data
 
-    def started_session(self, config, user):
-        session = self.open_session(config, user)
-        session.with_user(user).set_opening_control(0, "")
-        return session
-
     def close_via_rpc(self, session):
         """Walk the closing popup of the POS app over RPC."""
         for method, args in [
@@ -87,15 +86,6 @@ class PosApprovalCommon(PosRestrictionHttpCommon):
                 self.call_kw("pos.session", method, [session.ids, *args])
             )
         self.assertEqual(session.state, "closed")
-
-    def journal(self, session):
-        self.env.invalidate_all()
-        return [
-            (event.event, event.user_id, event.note)
-            for event in self.env["pos.session.event"].search(
-                [("session_id", "=", session.id)], order="id"
-            )
-        ]
 
     def grants(self):
         self.env.invalidate_all()
@@ -209,7 +199,7 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
 
             # The cashier asks for approvals, wrong and right, and reads the page.
             self.authenticate("psr_cashier", "psr_cashier")
-            self.started_session(self.clothes, self.colleague)
+            self.start_session(self.clothes, self.colleague)
             approvers = self.call_kw("pos.config", "pos_approvers", [[self.clothes.id]])
             responses.append(("approvers", json.dumps(approvers)))
             # The PIN is OTHER_PIN now.
@@ -291,14 +281,14 @@ class TestApprovalPinSecrecy(PosApprovalCommon):
 @tagged("post_install", "-at_install")
 class TestApproval(PosApprovalCommon):
     def test_take_over_hands_session_to_cashier_who_sells_and_closes_it(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         refused = self.call_kw("pos.session", "get_closing_control_data", [session.ids])
         data = self.assertRefusedRule(refused, "foreign_session")
         self.assertEqual(data["context"]["approval_action"], "take_over")
         self.assertRpcResult(self.approve("take_over", self.bakery))
         self.assertEqual(session.user_id, self.cashier)
         self.assertEqual(
-            self.journal(session)[-2:],
+            self.events(session, "note")[-2:],
             [
                 (
                     "approved",
@@ -323,7 +313,7 @@ class TestApproval(PosApprovalCommon):
         self.close_via_rpc(session)
 
     def test_approval_to_resume_lets_cashier_in_once(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         page = self.open_url(f"/pos/ui/{self.bakery.id}")
         self.assertUrlRefused(page, self.foreign_message(session))
         self.assertRpcResult(self.approve("resume", self.bakery))
@@ -339,7 +329,7 @@ class TestApproval(PosApprovalCommon):
         self.assertEqual(len(self.grants()), 1)
 
     def test_approval_from_dashboard_covers_the_page_that_follows_once(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         self.assertRpcResult(self.approve("resume", self.bakery))
         action = self.rpc("call_button", "pos.config", "open_ui", [self.bakery.ids])
         self.assertIn("/pos/ui", self.assertRpcResult(action)["url"])
@@ -349,7 +339,7 @@ class TestApproval(PosApprovalCommon):
         )
 
     def test_approval_to_close_covers_the_closing_steps_then_nothing(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         order = self.create_paid_order(session)
         order.action_pos_order_paid()
         self.assertRpcResult(self.approve("close", self.bakery))
@@ -358,7 +348,7 @@ class TestApproval(PosApprovalCommon):
         # Closing marks the colleague's orders done: accounting, not a sale.
         self.assertEqual(order.state, "done")
         # The approval is spent: the colleague's next session stays theirs.
-        next_session = self.started_session(self.bakery, self.colleague)
+        next_session = self.start_session(self.bakery, self.colleague)
         self.assertRefusedRule(
             self.call_kw("pos.session", "get_closing_control_data", [next_session.ids]),
             "foreign_session",
@@ -386,8 +376,8 @@ class TestApproval(PosApprovalCommon):
 
     def test_approval_is_only_for_this_cashier_register_and_action(self):
         self.restrict(self.colleague, lock_foreign=True)
-        manager_session = self.started_session(self.bakery, self.manager)
-        clothes_session = self.started_session(self.clothes, self.manager)
+        manager_session = self.start_session(self.bakery, self.manager)
+        clothes_session = self.start_session(self.clothes, self.manager)
         self.assertRpcResult(self.approve("resume", self.bakery))
         # Another action on the same register
         self.assertRefusedRule(
@@ -412,7 +402,7 @@ class TestApproval(PosApprovalCommon):
         self.assertPosPage(self.open_url(f"/pos/ui/{self.bakery.id}"), manager_session)
 
     def test_approval_expires_after_five_minutes(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         now = fields.Datetime.now()
         with freeze_time(now):
             self.assertRpcResult(self.approve("resume", self.bakery))
@@ -428,7 +418,7 @@ class TestApproval(PosApprovalCommon):
     # answers: here the refusals of forged approvals.
     @mute_logger("odoo.http")
     def test_approval_cannot_be_forged(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         context = {
             **CALLER_CONTEXT,
             "pos_approved": True,
@@ -483,7 +473,7 @@ class TestApproval(PosApprovalCommon):
         self.assertEqual(len(self.grants()), 1)
 
     def test_only_pos_administrators_of_the_company_with_a_pin_approve(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         other_company = self.env["res.company"].create({"name": "Other Shops Ltd"})
         other_admin = new_test_user(
             self.env,
@@ -523,7 +513,7 @@ class TestApproval(PosApprovalCommon):
         self.assertFalse(self.grants())
 
     def test_refused_take_over_says_why_before_any_pin(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         self.restrict(self.cashier, access=self.clothes, lock_foreign=True)
         data = self.assertRefusedRule(
             self.approve("take_over", self.bakery, pin="0000"), "not_operable"
@@ -540,7 +530,7 @@ class TestApprovalBruteForce(PosApprovalCommon):
         return self.env["pos.approval.attempt"].search([], order="id")
 
     def test_five_wrong_pins_lock_approvals_for_fifteen_minutes(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         now = fields.Datetime.now()
         with freeze_time(now):
             for left in (4, 3, 2, 1):
@@ -583,7 +573,7 @@ class TestApprovalBruteForce(PosApprovalCommon):
         self.assertIn("approval_locked", log.mapped("rule"))
 
     def test_each_lock_again_within_a_day_lasts_twice_as_long_and_is_told(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         now = fields.Datetime.now()
         # sudo: the test reads every recipient's notifications
         Message = self.env["mail.message"].sudo()
@@ -616,7 +606,7 @@ class TestApprovalBruteForce(PosApprovalCommon):
         self.assertEqual(session.user_id, self.cashier)
 
     def test_lockout_holds_when_two_http_sessions_alternate(self):
-        self.started_session(self.bakery, self.colleague)
+        self.start_session(self.bakery, self.colleague)
         # Two browsers of the same cashier, alternating their guesses.
         first = self.opener
         # Keep the first session: authenticate() deletes the current one.
@@ -636,7 +626,7 @@ class TestApprovalBruteForce(PosApprovalCommon):
 
     def test_wrong_pins_from_several_cashiers_lock_the_approver(self):
         self.restrict(self.colleague, lock_foreign=True)
-        self.started_session(self.bakery, self.manager)
+        self.start_session(self.bakery, self.manager)
         cashier = self.opener
         self.session = None
         self.authenticate("psr_colleague", "psr_colleague")
@@ -657,7 +647,7 @@ class TestApprovalBruteForce(PosApprovalCommon):
 @tagged("post_install", "-at_install")
 class TestHandOver(PosApprovalCommon):
     def test_owner_hands_register_to_colleague_who_continues_it(self):
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         candidates = self.assertRpcResult(
             self.call_kw("pos.session", "pos_hand_over_candidates", [session.ids])
         )
@@ -671,7 +661,7 @@ class TestHandOver(PosApprovalCommon):
         )
         self.assertEqual(session.user_id, self.colleague)
         self.assertEqual(
-            self.journal(session)[-1],
+            self.events(session, "note")[-1],
             (
                 "handed_over",
                 self.cashier,
@@ -689,7 +679,7 @@ class TestHandOver(PosApprovalCommon):
         self.close_via_rpc(session)
 
     def test_receiver_must_pass_the_policy_said_about_them(self):
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         self.restrict(
             self.colleague, view=self.bakery | self.clothes, access=self.clothes
         )
@@ -712,10 +702,9 @@ class TestHandOver(PosApprovalCommon):
         )
         self.assertEqual(
             data["message"],
-            "Colin Colleague is not allowed to operate the Point of Sale 'Bakery "
-            "Shop': you cannot hand it over to them. Choose a colleague who may "
-            "operate it, or ask your manager to add it to their operable Points of "
-            "Sale.",
+            MSG_HAND_OVER_NOT_OPERABLE.format(
+                user="Colin Colleague", pos="Bakery Shop"
+            ),
         )
         self.restrict(self.colleague, single=True)
         other = self.open_session(self.clothes, self.colleague)
@@ -749,7 +738,7 @@ class TestHandOver(PosApprovalCommon):
         # DESIGN §7. A cashier who may operate the session, not locked to
         # their own, may take it over, but not give it to a third person:
         # pos_hand_over asks what writing its cashier asks.
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         self.restrict(self.cashier)
         data = self.assertRefusedRule(
             self.call_kw(
@@ -774,14 +763,14 @@ class TestHandOver(PosApprovalCommon):
         )
         self.assertEqual(session.user_id, self.cashier)
         self.assertEqual(
-            self.journal(session)[-1][2],
+            self.events(session, "note")[-1][2],
             "From Colin Colleague to Casey Cashier, by Mitchell Admin",
         )
 
     # Core's HTTP layer logs as a warning the UserError refusing the hand-over.
     @mute_logger("odoo.http")
     def test_closed_session_is_not_handed_over(self):
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         self.close_via_rpc(session)
         response = self.call_kw(
             "pos.session", "pos_hand_over", [session.ids, self.colleague.id]
@@ -790,7 +779,7 @@ class TestHandOver(PosApprovalCommon):
         self.assertEqual(session.user_id, self.cashier)
 
     def test_back_office_wizard_hands_over(self):
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         wizard = (
             self.env["pos.session.hand.over"]
             .with_user(self.cashier)
@@ -817,8 +806,8 @@ class TestApprovalQueries(PosApprovalCommon):
         return self.env.cr.sql_log_count - before
 
     def test_approval_lookup_costs_nothing_unless_the_policy_refuses(self):
-        own = self.started_session(self.clothes, self.cashier)
-        foreign = self.started_session(self.bakery, self.colleague)
+        own = self.start_session(self.clothes, self.cashier)
+        foreign = self.start_session(self.bakery, self.colleague)
 
         def check(session):
             return lambda: session.with_user(self.cashier)._check_pos_restriction(
@@ -876,7 +865,7 @@ class TestApprovalRefusalPage(PosApprovalCommon):
         }
 
     def test_approval_form_approves_only_the_action_it_shows(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         form = self.approval_form(self.bakery)
         self.assertEqual(form["approval_action"], "take_over")
         for changed in (
@@ -892,7 +881,7 @@ class TestApprovalRefusalPage(PosApprovalCommon):
         self.assertFalse(self.grants())
 
     def test_approval_form_answers_bad_input_with_400(self):
-        self.started_session(self.bakery, self.colleague)
+        self.start_session(self.bakery, self.colleague)
         form = self.approval_form(self.bakery)
         for bad in ({"config_id": "x"}, {"config_id": ""}, {"approval_action": ""}):
             with self.subTest(bad=bad):
@@ -903,13 +892,13 @@ class TestApprovalRefusalPage(PosApprovalCommon):
         self.assertFalse(self.grants())
 
     def test_approval_form_pin_is_no_password_field(self):
-        self.started_session(self.bakery, self.colleague)
+        self.start_session(self.bakery, self.colleague)
         page = self.open_url(f"/pos/ui/{self.bakery.id}")
         self.assertNotIn('type="password"', page.text)
         self.assertIn('autocomplete="off"', page.text)
 
     def test_typed_url_approval_form_takes_session_over_and_opens_register(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         form = self.approval_form(self.bakery)
         self.assertEqual(form["approval_action"], "take_over")
         page = self.url_open(APPROVE_URL, data={**form, "pin": "0000"})
@@ -924,7 +913,7 @@ class TestApprovalRefusalPage(PosApprovalCommon):
         self.assertEqual(session.user_id, self.cashier)
 
     def test_approval_form_needs_its_csrf_token(self):
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         form = self.approval_form(self.bakery)
         # Core's CSRF check refuses the form (and says so in a warning), before
         # the addon reads it.

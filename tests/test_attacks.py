@@ -12,7 +12,8 @@ from odoo.tests import get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.res_users import ENABLED_PARAM, RESTRICTION_FIELDS
-from .test_controller import (
+from .common import (
+    CALLER_CONTEXT,
     ERROR_NAME,
     MSG_HIDDEN,
     MSG_NOT_OPERABLE,
@@ -41,18 +42,6 @@ REFUSAL_NAMES = {
 TRANSPORTS = tuple(REFUSAL_NAMES)
 # Reads and settings: the web client's call_kw and the two external APIs.
 DATA_TRANSPORTS = ("call_kw", "json2", "xmlrpc")
-# Context keys a caller could add, hoping to slip past a check.
-CALLER_CONTEXT = {
-    "pos_session_restriction_bypass": True,
-    "active_test": False,
-    "onboarding_creation": True,
-    "install_mode": True,
-    "tracking_disable": True,
-    "su": True,
-    "sudo": True,
-    "uid": 1,
-    "pos_config_id": False,
-}
 SESSION_FIELDS = [
     "state",
     "user_id",

@@ -6,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models import pos_held_order
-from .test_controller import PosRestrictionHttpCommon
+from .common import PosRestrictionHttpCommon
 
 KEEP_URL = "/pos_session_restriction/keep_browser_sales"
 

@@ -1,99 +1,10 @@
-import re
-from contextlib import contextmanager
-
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..exceptions import PosSessionRestrictionError
 from ..models.res_users import ENABLED_PARAM
-from .common import PosRestrictionCommon
-
-OPERATE_REFUSAL = re.escape(
-    "You are not allowed to operate the Point of Sale 'Bakery Shop'."
-)
-FOREIGN_REFUSAL = (
-    r"The session .+ on 'Bakery Shop' was opened by Colin Colleague; "
-    r"you are not allowed to continue or close it\."
-)
-HIDDEN_REFUSAL = re.escape("You are not allowed to access this Point of Sale.")
-
-
-@tagged("post_install", "-at_install")
-class SessionRestrictionCase(PosRestrictionCommon):
-    """Bakery counts its cash, like a real shop, so that every step of the
-    closing popup (counted cash included) runs against it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.cash_method = cls.env["pos.payment.method"].create(
-            {
-                "name": "Cash",
-                "journal_id": cls.company_data["default_journal_cash"].id,
-                "receivable_account_id": cls.company_data[
-                    "default_account_receivable"
-                ].id,
-            }
-        )
-        cls.bakery.payment_method_ids |= cls.cash_method
-
-    def start_session(self, config, user):
-        """Open ``config`` and count the opening float, as ``user``."""
-        session = self.open_session(config, user)
-        session.with_user(user).set_opening_control(0, "")
-        return session
-
-    def refusals(self):
-        """The two ways the cashier is refused a session the colleague opened on
-        Bakery: the register is not operable, or colleagues' sessions are locked."""
-        return (
-            ("register not operable", {"access": self.clothes}, OPERATE_REFUSAL),
-            ("foreign sessions locked", {"lock_foreign": True}, FOREIGN_REFUSAL),
-        )
-
-    def session_snapshot(self, session):
-        """What a refused call must leave untouched, read from the database."""
-        self.env.invalidate_all()
-        session = session.sudo().exists()
-        if not session:
-            return None
-        return {
-            "state": session.state,
-            "user_id": session.user_id,
-            "name": session.name,
-            "start_at": session.start_at,
-            "stop_at": session.stop_at,
-            "closing_notes": session.closing_notes,
-            "cash_register_balance_end_real": session.cash_register_balance_end_real,
-            "statement_line_ids": session.statement_line_ids,
-            "order_ids": session.order_ids,
-        }
-
-    @contextmanager
-    def assertSessionUnchanged(self, session):
-        before = self.session_snapshot(session)
-        self.assertIsNotNone(before, "The session under test must exist.")
-        yield
-        self.assertEqual(self.session_snapshot(session), before)
-
-    def assertCashierRefused(self, session, operation):
-        """Run ``operation(session)`` as the cashier under each refusal and check
-        it raises the refusal's message and changes nothing."""
-        for case, restriction, message in self.refusals():
-            with self.subTest(case=case):
-                self.restrict(self.cashier, **restriction)
-                with self.assertSessionUnchanged(session), self.assertRefused(message):
-                    operation(session.with_user(self.cashier))
-
-    def close_from_pos_app(self, session, user, notes="Counted"):
-        """Walk the closing popup of the POS app as ``user``."""
-        session = session.with_user(user)
-        session.get_closing_control_data()
-        self.assertTrue(session.post_closing_cash_details(0)["successful"])
-        session.update_closing_control_state_session(notes)
-        self.assertEqual(session.state, "closing_control")
-        return session.close_session_from_ui()
+from .common import HIDDEN_REFUSAL, OPERATE_REFUSAL, SessionRestrictionCase
 
 
 @tagged("post_install", "-at_install")
@@ -103,13 +14,7 @@ class TestStartingSession(SessionRestrictionCase):
         self.session = self.open_session(self.bakery, self.colleague)
 
     def test_cashier_starts_own_session_on_operable_register(self):
-        self.restrict(
-            self.cashier,
-            view=self.clothes,
-            access=self.clothes,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(self.cashier, self.clothes)
         session = self.open_session(self.clothes, self.cashier)
         self.assertEqual(session.state, "opening_control")
         session.with_user(self.cashier).action_pos_session_open()
@@ -143,13 +48,7 @@ class TestStartingSession(SessionRestrictionCase):
         self.assertEqual(self.session.user_id, self.colleague)
 
     def test_admin_starts_colleague_session_despite_own_restrictions(self):
-        self.restrict(
-            self.manager,
-            view=self.clothes,
-            access=self.clothes,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(self.manager, self.clothes)
         self.session.with_user(self.manager).set_opening_control(0, "Float")
         self.assertEqual(self.session.state, "opened")
 
@@ -239,13 +138,7 @@ class TestClosingSession(SessionRestrictionCase):
 
     def test_cashier_starts_and_closes_own_session_end_to_end(self):
         self.session.with_user(self.colleague).action_pos_session_closing_control()
-        self.restrict(
-            self.cashier,
-            view=self.bakery,
-            access=self.bakery,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(self.cashier, self.bakery)
         session = self.open_session(self.bakery, self.cashier)
         self.assertEqual(session.state, "opening_control")
         session.with_user(self.cashier).set_opening_control(0, "Float counted")
@@ -295,26 +188,14 @@ class TestClosingSession(SessionRestrictionCase):
         self.assertEqual(self.session.state, "closed")
 
     def test_admin_closes_colleague_session_despite_own_restrictions(self):
-        self.restrict(
-            self.manager,
-            view=self.clothes,
-            access=self.clothes,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(self.manager, self.clothes)
         result = self.close_from_pos_app(self.session, self.manager)
         self.assertTrue(result["successful"])
         self.assertEqual(self.session.state, "closed")
 
     def test_admin_cancels_colleague_unstarted_session_despite_own_restrictions(self):
         session = self.open_session(self.clothes, self.colleague)
-        self.restrict(
-            self.manager,
-            view=self.furniture,
-            access=self.furniture,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(self.manager, self.furniture)
         session.with_user(self.manager).delete_opening_control_session()
         self.assertFalse(session.exists())
 
@@ -336,19 +217,10 @@ class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
             }
         )
 
-    def sync_order(self, session):
-        """Send one paid order to the server as the cashier, in a request of its
-        own (hence with a fresh cache); return the order."""
-        self.env.invalidate_all()
-        result = (
-            self.env["pos.order"]
-            .with_user(self.cashier)
-            .sync_from_ui([self.order_payload(session, self.cashier, self.bread)])
-        )
-        return self.env["pos.order"].browse([val["id"] for val in result["pos.order"]])
-
     def assertOrdersKeptAndClosedByAdmin(self, session, refusal):
-        orders = self.sync_order(session) | self.sync_order(session)
+        orders = self.sync_order(
+            session, self.cashier, product=self.bread
+        ) | self.sync_order(session, self.cashier, product=self.bread)
         self.assertEqual(orders.session_id, session)
         self.assertEqual(orders.mapped("state"), ["paid", "paid"])
         with self.assertSessionUnchanged(session), self.assertRefused(refusal):
@@ -367,14 +239,14 @@ class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
     def test_orders_synced_after_register_made_inoperable_mid_shift(self):
         self.restrict(self.cashier, access=self.bakery | self.clothes)
         session = self.start_session(self.bakery, self.cashier)
-        self.sync_order(session)
+        self.sync_order(session, self.cashier, product=self.bread)
         self.restrict(self.cashier, access=self.clothes)
         self.assertOrdersKeptAndClosedByAdmin(session, OPERATE_REFUSAL)
 
     def test_orders_synced_after_register_hidden_mid_shift(self):
         self.restrict(self.cashier, view=self.bakery | self.clothes)
         session = self.start_session(self.bakery, self.cashier)
-        self.sync_order(session)
+        self.sync_order(session, self.cashier, product=self.bread)
         self.restrict(self.cashier, view=self.clothes)
         self.assertOrdersKeptAndClosedByAdmin(session, HIDDEN_REFUSAL)
 
@@ -384,6 +256,6 @@ class TestOrdersKeptAfterRevocation(SessionRestrictionCase):
         parameters.set_param(ENABLED_PARAM, "False")
         self.env.invalidate_all()
         session = self.start_session(self.bakery, self.cashier)
-        self.sync_order(session)
+        self.sync_order(session, self.cashier, product=self.bread)
         parameters.set_param(ENABLED_PARAM, "True")
         self.assertOrdersKeptAndClosedByAdmin(session, HIDDEN_REFUSAL)

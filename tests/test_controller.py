@@ -1,134 +1,19 @@
-import html
 import xmlrpc.client
 
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import PosRestrictionCommon
-
-ERROR_NAME = "odoo.addons.pos_session_restriction.exceptions.PosSessionRestrictionError"
-DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu"
-MSG_HIDDEN = (
-    "You are not allowed to access this Point of Sale. Ask your manager to add it "
-    "to your visible Points of Sale."
+from .common import (
+    BYPASS_CONTEXT,
+    DASHBOARD_URL,
+    MSG_HAND_OVER_NOT_OPERABLE,
+    MSG_HIDDEN,
+    MSG_NOT_OPERABLE,
+    MSG_OWN_NAME,
+    MSG_SINGLE,
+    XMLRPC_LOGGER,
+    PosRestrictionHttpCommon,
 )
-MSG_NOT_OPERABLE = (
-    "You are not allowed to operate the Point of Sale '{pos}'. Ask your manager to "
-    "add it to your operable Points of Sale."
-)
-MSG_FOREIGN = (
-    "The session {session} on '{pos}' was opened by {user}; you are not allowed to "
-    "continue or close it. Ask your manager if you need to take it over."
-)
-MSG_OWN_NAME = "You may only open a session on '{pos}' in your own name."
-MSG_SINGLE = (
-    "You already have an open session ({session}) on '{pos}'. Close it before "
-    "opening another Point of Sale."
-)
-MSG_SETTINGS = (
-    "Only Point of Sale administrators change the settings of a Point of Sale. "
-    "Ask your manager to change them."
-)
-BYPASS_CONTEXT = {"pos_session_restriction_bypass": True, "active_test": False}
-# Odoo 19 still serves XML-RPC, which the tests use as an external client
-# would, but logs a deprecation warning for each call there.
-XMLRPC_LOGGER = "odoo.addons.rpc.controllers.xmlrpc"
-
-
-class PosRestrictionHttpCommon(PosRestrictionCommon, HttpCase):
-    """``PosRestrictionCommon`` served over real HTTP, as core combines
-    ``AccountTestInvoicingCommon`` with ``HttpCase``."""
-
-    def session_count(self):
-        self.env.invalidate_all()
-        return self.env["pos.session"].search_count([])
-
-    def session_state(self, session):
-        """What a refusal must leave untouched: state, cashier and register."""
-        self.env.invalidate_all()
-        return session.read(["state", "user_id", "config_id"])
-
-    def foreign_message(self, session):
-        return MSG_FOREIGN.format(
-            session=session._pos_restriction_label(),
-            pos=session.config_id.name,
-            user=session.user_id.name,
-        )
-
-    # URLs
-
-    def open_url(self, url, **kwargs):
-        response = self.url_open(url, **kwargs)
-        self.env.invalidate_all()
-        return response
-
-    def assertUrlRefused(self, response, message):
-        """The addon's 403 page, with ``message`` and a way back to the dashboard."""
-        self.assertEqual(response.status_code, 403)
-        page = html.unescape(response.text)
-        self.assertIn("o_pos_session_restriction_refused", page)
-        self.assertIn(message, page)
-        self.assertIn(f'href="{DASHBOARD_URL}"', page)
-
-    def assertPosPage(self, response, session):
-        """The POS app, loaded on ``session``."""
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn("o_pos_session_restriction_refused", response.text)
-        self.assertRegex(
-            html.unescape(response.text), rf'"pos_session_id": {session.id}\b'
-        )
-
-    # JSON-RPC
-
-    def call_kw(self, model, method, args, **kwargs):
-        """Call ``model.method`` the way the web client does; return the
-        decoded JSON-RPC response."""
-        return self.rpc("call_kw", model, method, args, **kwargs)
-
-    def rpc(self, route, model, method, args, headers=None, **kwargs):
-        """Call ``model.method`` through ``/web/dataset/<route>`` (``call_kw``,
-        or ``call_button`` as the form and dashboard buttons do); return the
-        decoded JSON-RPC response. A refusal is never an HTTP error."""
-        response = self.url_open(
-            f"/web/dataset/{route}/{model}/{method}",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs,
-                },
-            },
-            headers=headers,
-        )
-        self.assertEqual(response.status_code, 200)
-        self.env.invalidate_all()
-        return response.json()
-
-    def assertRpcRefused(self, response, message):
-        """The JSON error the POS frontend recognises, with ``message``."""
-        self.assertIn("error", response, "the call should have been refused")
-        self.assertEqual(response["error"]["data"]["name"], ERROR_NAME)
-        self.assertEqual(response["error"]["data"]["message"], message)
-
-    def assertRpcResult(self, response):
-        """The call went through; its result (absent when the method returns
-        nothing)."""
-        self.assertNotIn("error", response, response.get("error", {}).get("data"))
-        return response.get("result")
-
-    # XML-RPC
-
-    def execute_kw(self, login, model, method, args, kwargs=None):
-        user = self.env["res.users"].search([("login", "=", login)])
-        result = self.xmlrpc_object.execute_kw(
-            get_db_name(), user.id, login, model, method, args, kwargs or {}
-        )
-        self.env.invalidate_all()
-        return result
 
 
 @tagged("post_install", "-at_install")
@@ -372,10 +257,9 @@ class TestPosRpcRestriction(PosRestrictionHttpCommon):
         for vals, message in (
             (
                 {"user_id": self.colleague.id},
-                "Colin Colleague is not allowed to operate the Point of Sale 'Bakery "
-                "Shop': you cannot hand it over to them. Choose a colleague who may "
-                "operate it, or ask your manager to add it to their operable Points "
-                "of Sale.",
+                MSG_HAND_OVER_NOT_OPERABLE.format(
+                    user="Colin Colleague", pos="Bakery Shop"
+                ),
             ),
             (
                 {"config_id": self.clothes.id},
@@ -487,13 +371,7 @@ class TestPosManagerHttp(PosRestrictionHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.restrict(
-            cls.manager,
-            view=cls.bakery,
-            access=cls.bakery,
-            lock_foreign=True,
-            single=True,
-        )
+        cls.restrict_fully(cls.manager, cls.bakery)
         cls.own_session = cls.open_session(cls.bakery, cls.manager)
         cls.foreign_session = cls.open_session(cls.clothes, cls.colleague)
 

@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 from ..exceptions import PosSessionRestrictionError
 from ..models import pos_held_order
-from .test_selling import SellingCase
+from .common_selling import SellingCase
 
 # Fields no call can write: the record's id.
 UNWRITABLE = {"id"}
@@ -628,17 +628,10 @@ class TestHeldSales(SellingCase):
         cls.env["pos.order"].with_user(cls.cashier).sync_from_ui([payload])
         cls.held = cls.env["pos.held.order"].search([("uuid", "=", payload["uuid"])])
 
-    def journal(self, session):
-        return (
-            self.env["pos.session.event"]
-            .search([("session_id", "=", session.id)])
-            .mapped(lambda e: (e.event, e.user_id, e.note))
-        )
-
     def test_sale_held_is_journaled_on_its_session(self):
         self.assertEqual(self.held.state, "held")
         (event,) = [
-            e for e in self.journal(self.foreign.session) if e[0] == "sale_held"
+            e for e in self.events(self.foreign.session, "note") if e[0] == "sale_held"
         ]
         self.assertEqual(event[1], self.cashier)
         self.assertIn("of $\xa010.00 held", event[2])
@@ -692,7 +685,7 @@ class TestHeldSales(SellingCase):
         )
         self.assertIn(
             ("sale_placed", self.manager),
-            [e[:2] for e in self.journal(self.own.session)],
+            [e[:2] for e in self.events(self.own.session, "note")],
         )
         with self.assertRaisesRegex(UserError, "already placed or cancelled"):
             held.action_cancel()
@@ -740,7 +733,9 @@ class TestHeldSales(SellingCase):
         held.action_cancel()
         self.assertEqual(held.state, "cancelled")
         (note,) = [
-            e[2] for e in self.journal(self.foreign.session) if e[0] == "sale_cancelled"
+            e[2]
+            for e in self.events(self.foreign.session, "note")
+            if e[0] == "sale_cancelled"
         ]
         self.assertIn("Sold twice: the customer was refunded", note)
         # Sent again by the app, a resolved sale is neither held nor placed again.

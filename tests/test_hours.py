@@ -8,8 +8,7 @@ from odoo.tools import mute_logger
 
 from ..models.res_users import ENABLED_PARAM
 from ..models.res_users_shift_hours import HOURS_GRACE_PARAM
-from .common import PosRestrictionCommon
-from .test_controller import PosRestrictionHttpCommon
+from .common import PosRestrictionCommon, PosRestrictionHttpCommon
 
 # Wednesday 15 January 2025, in winter: Brussels is UTC+1, New York UTC-5.
 WEDNESDAY = "2025-01-15"
@@ -83,11 +82,6 @@ class HoursCase(PosRestrictionCommon):
                 **vals,
             }
         )
-
-    def start_session(self, config, user):
-        session = self.open_session(config, user)
-        session.with_user(user).set_opening_control(0, "")
-        return session
 
     def assertMayOpen(self, config, user):
         session = self.open_session(config, user)
@@ -383,11 +377,6 @@ class TestShiftHoursCache(HoursCase):
 @tagged("post_install", "-at_install")
 class TestShiftHoursHttp(HoursCase, PosRestrictionHttpCommon):
     """Over real HTTP: the dashboard's RPC, a typed URL, the POS app's calls."""
-
-    def log_entries(self):
-        self.env.invalidate_all()
-        # sudo: the test reads the log whoever runs it
-        return self.env["pos.restriction.log"].sudo().search([])
 
     @mute_logger("odoo.http")
     def test_refused_open_over_rpc_is_logged(self):

@@ -5,37 +5,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import format_amount, mute_logger
 
-from .common import PosRestrictionCommon
-from .test_controller import PosRestrictionHttpCommon
+from .common import JournalCase, PosRestrictionHttpCommon
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PosRestrictionTest/1.0"
-
-
-class JournalCase(PosRestrictionCommon):
-    @classmethod
-    def setup_cash_register(cls, config):
-        """Let ``config`` count cash, and the cashier move it (core wants
-        accounting rights for that, and more to delete a cash move)."""
-        config.payment_method_ids |= cls.env["pos.payment.method"].create(
-            {
-                "name": f"Cash {config.name}",
-                "journal_id": cls.company_data["default_journal_cash"].id,
-                "receivable_account_id": cls.company_data[
-                    "default_account_receivable"
-                ].id,
-            }
-        )
-        cls.cashier.group_ids |= cls.env.ref("account.group_account_basic")
-
-    def journal(self, session=None):
-        """The journal, newest first, read as the superuser."""
-        self.env.invalidate_all()
-        domain = [("session_id", "=", session.id)] if session else []
-        return self.env["pos.session.event"].sudo().search(domain)
-
-    def events(self, session):
-        """``(event, user)`` of each entry of ``session``, oldest first."""
-        return [(e.event, e.user_id) for e in reversed(self.journal(session))]
 
 
 @tagged("post_install", "-at_install")

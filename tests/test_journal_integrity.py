@@ -4,8 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_controller import PosRestrictionHttpCommon
-from .test_journal import JournalCase
+from .common import JournalCase, PosRestrictionHttpCommon
 
 
 class JournalChainCase(JournalCase):

@@ -6,40 +6,38 @@ from odoo.fields import Command
 from odoo.tests import tagged
 
 from ..models.res_users import ENABLED_PARAM
-from .common import PosRestrictionCommon
-
-NOT_VISIBLE = re.escape(
-    "You are not allowed to access this Point of Sale. Ask your manager to add "
-    "it to your visible Points of Sale."
+from .common import (
+    MSG_FOREIGN,
+    MSG_HIDDEN,
+    MSG_NOT_OPERABLE,
+    MSG_OWN_NAME,
+    MSG_SINGLE,
+    PosRestrictionCommon,
+    refusal_regex,
 )
+
+NOT_VISIBLE = re.escape(MSG_HIDDEN)
 
 
 def not_operable(config):
-    return re.escape(
-        f"You are not allowed to operate the Point of Sale '{config.name}'. Ask "
-        "your manager to add it to your operable Points of Sale."
-    )
+    return refusal_regex(MSG_NOT_OPERABLE, pos=config.name)
 
 
 def foreign(session, label=None):
-    return re.escape(
-        f"The session {label or f'#{session.id}'} on '{session.config_id.name}' "
-        f"was opened by {session.user_id.name}; you are not allowed to continue "
-        "or close it."
+    return refusal_regex(
+        MSG_FOREIGN,
+        session=label or f"#{session.id}",
+        pos=session.config_id.name,
+        user=session.user_id.name,
     )
 
 
 def not_own_name(config):
-    return re.escape(
-        f"You may only open a session on '{config.name}' in your own name."
-    )
+    return refusal_regex(MSG_OWN_NAME, pos=config.name)
 
 
 def already_open(label, config):
-    return re.escape(
-        f"You already have an open session ({label}) on '{config.name}'. Close it "
-        "before opening another Point of Sale."
-    )
+    return refusal_regex(MSG_SINGLE, session=label, pos=config.name)
 
 
 class PosOpenCase(PosRestrictionCommon):
@@ -473,13 +471,7 @@ class TestOpenUnrestricted(PosOpenCase):
     """Who is never restricted, and when restrictions do not apply."""
 
     def restrict_everything(self, user):
-        self.restrict(
-            user,
-            view=self.furniture,
-            access=self.furniture,
-            lock_foreign=True,
-            single=True,
-        )
+        self.restrict_fully(user, self.furniture)
 
     def assertOpensEverything(self, user):
         """``user`` opens a register outside their lists while holding a session,

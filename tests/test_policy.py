@@ -8,6 +8,22 @@ from odoo.tests import new_test_user, tagged
 from .common import PosRestrictionCommon
 
 
+def another_day(env):
+    """A schedule of an hour, three days from today: outside its hours now."""
+    day = str((fields.Date.today().weekday() + 3) % 7)
+    return env["resource.calendar"].create(
+        {
+            "name": "Another day",
+            "attendance_ids": [
+                Command.clear(),
+                Command.create(
+                    {"name": "Shift", "dayofweek": day, "hour_from": 9, "hour_to": 10}
+                ),
+            ],
+        }
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestOnePolicy(PosRestrictionCommon):
     """The policy answers once (res.users._pos_refusal): the hand-over picker
@@ -32,24 +48,7 @@ class TestOnePolicy(PosRestrictionCommon):
             name="Nora Night",
             groups="base.group_user,point_of_sale.group_pos_user",
         )
-        # Works an hour, three days from today: outside their hours now.
-        day = str((fields.Date.today().weekday() + 3) % 7)
-        cls.night.pos_resource_calendar_id = cls.env["resource.calendar"].create(
-            {
-                "name": "Another day",
-                "attendance_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "name": "Shift",
-                            "dayofweek": day,
-                            "hour_from": 9,
-                            "hour_to": 10,
-                        }
-                    ),
-                ],
-            }
-        )
+        cls.night.pos_resource_calendar_id = another_day(cls.env)
         new_test_user(cls.env, "psr_portal", groups="base.group_portal")
         cls.sessions = (
             cls.open_session(cls.bakery, cls.manager)
@@ -133,24 +132,7 @@ class TestPolicyAcrossWrites(PosRestrictionCommon):
 
     def test_moving_a_session_to_another_register_is_opening_it_there(self):
         self.restrict(self.cashier)
-        # Works an hour, three days from today: outside their hours now.
-        day = str((fields.Date.today().weekday() + 3) % 7)
-        self.cashier.pos_resource_calendar_id = self.env["resource.calendar"].create(
-            {
-                "name": "Another day",
-                "attendance_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "name": "Shift",
-                            "dayofweek": day,
-                            "hour_from": 9,
-                            "hour_to": 10,
-                        }
-                    ),
-                ],
-            }
-        )
+        self.cashier.pos_resource_calendar_id = another_day(self.env)
         session = self.env["pos.session"].create(
             {"config_id": self.bakery.id, "user_id": self.cashier.id}
         )

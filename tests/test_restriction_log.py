@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from ..models import pos_restriction_record
 from ..models.pos_restriction_log import PosRestrictionLog
 from ..models.pos_restriction_record import RETENTION_PARAM
-from .test_controller import (
+from .common import (
     MSG_HIDDEN,
     MSG_NOT_OPERABLE,
     MSG_SINGLE,
@@ -44,11 +44,6 @@ class TestRestrictionLogHttp(PosRestrictionHttpCommon):
         self.known_entries = self.log_entries()
 
     # Helpers
-
-    def log_entries(self):
-        self.env.invalidate_all()
-        # sudo: the test reads the log whoever runs it
-        return self.env["pos.restriction.log"].sudo().search([])
 
     def new_entries(self):
         return self.log_entries() - self.known_entries

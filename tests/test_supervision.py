@@ -16,8 +16,7 @@ from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.pos_session_supervision import ABANDONED_ACTIVITY, ABANDONED_AFTER_PARAM
-from .test_closing import SessionRestrictionCase
-from .test_controller import PosRestrictionHttpCommon
+from .common import PosRestrictionHttpCommon, SessionRestrictionCase
 
 DRAFT_REFUSAL = (
     r"The session .+ on 'Bakery Shop' was not closed: You cannot close the POS "
@@ -27,27 +26,6 @@ DRAFT_REFUSAL = (
 
 class SupervisionCase(SessionRestrictionCase):
     """Bakery counts its cash and takes cash and bank payments."""
-
-    def sync_order(self, session, user, method=None, state="paid"):
-        """One order of 10 sent by the POS app of ``user``, paid with ``method``
-        (bank by default), or left as a draft."""
-        payload = self.order_payload(session, user, self.product_a, state=state)
-        for _command, _id, payment in payload["payment_ids"]:
-            payment["payment_method_id"] = (method or self.bank_method).id
-        self.env.invalidate_all()
-        result = self.env["pos.order"].with_user(user).sync_from_ui([payload])
-        return self.env["pos.order"].browse(
-            [order["id"] for order in result["pos.order"]]
-        )
-
-    def journal(self, session):
-        """``(event, user)`` of each journal entry of ``session``, oldest first."""
-        entries = (
-            self.env["pos.session.event"]
-            .sudo()
-            .search([("session_id", "=", session.id)], order="id")
-        )
-        return [(entry.event, entry.user_id) for entry in entries]
 
     def board(self, user=None, **context):
         """The sessions the board shows ``user`` (the manager by default)."""
@@ -222,7 +200,7 @@ class TestSupervisionBoard(SupervisionCase):
         wizard.action_hand_over()
         self.assertEqual(session.user_id, self.cashier)
         # In the giver's name, so that their unsent orders still sync.
-        self.assertEqual(self.journal(session)[-1], ("handed_over", self.colleague))
+        self.assertEqual(self.events(session)[-1], ("handed_over", self.colleague))
         entry = (
             self.env["pos.session.event"]
             .sudo()
@@ -302,7 +280,7 @@ class TestCloseRemotely(SupervisionCase):
         self.assertIn("70.00", session.closing_notes)
         self.assertIn("Mitchell Admin", session.closing_notes)
         self.assertEqual(
-            self.journal(session),
+            self.events(session),
             [
                 ("opened", self.colleague),
                 ("started", self.colleague),
@@ -330,7 +308,7 @@ class TestCloseRemotely(SupervisionCase):
         other = self.start_session(self.clothes, self.cashier)
         other.with_user(self.cashier).action_pos_session_closing_control()
         self.assertEqual(
-            self.journal(other)[-1], ("closed", self.cashier), "no override leaks"
+            self.events(other)[-1], ("closed", self.cashier), "no override leaks"
         )
 
     def test_remote_close_refused_while_draft_orders_remain(self):
@@ -345,7 +323,7 @@ class TestCloseRemotely(SupervisionCase):
         self.assertEqual(paid.state, "paid")
         self.assertEqual(draft.state, "draft")
         self.assertEqual(
-            [event for event, _user in self.journal(self.session)],
+            [event for event, _user in self.events(self.session)],
             ["opened", "started"],
         )
 
@@ -469,7 +447,7 @@ class TestCloseRemotelyHttp(SupervisionCase, PosRestrictionHttpCommon):
         )
         self.assertEqual(self.register.state, "closed")
         self.assertEqual(
-            self.journal(self.register)[-1], ("closed_remotely", self.manager)
+            self.events(self.register)[-1], ("closed_remotely", self.manager)
         )
 
 

@@ -7,8 +7,7 @@ import logging
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import PosRestrictionCommon
-from .test_performance import copy_rows
+from .common import PosRestrictionCommon, copy_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -24,14 +23,8 @@ class TestSupervisionQueryBudget(PosRestrictionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cash = cls.env["pos.payment.method"].create(
-            {
-                "name": "Cash",
-                "journal_id": cls.company_data["default_journal_cash"].id,
-                "receivable_account_id": cls.company_data[
-                    "default_account_receivable"
-                ].id,
-            }
+        cash = cls.create_payment_method(
+            "Cash", cls.company_data["default_journal_cash"]
         )
         cls.furniture.payment_method_ids |= cash
         cls.template = cls.open_session(cls.furniture, cls.colleague)

@@ -11,22 +11,17 @@ from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tests.common import ChromeBrowser
 from odoo.tools import mute_logger
 
-from .common import PosRestrictionCommon
+from .common import DASHBOARD_URL, JSONRPC_LOGGER, PosRestrictionCommon
 
 _logger = logging.getLogger(__name__)
 
 # The manager's approval PIN in the approval tours (static/tests/tours).
 TOUR_PIN = "246810"
 
-DASHBOARD_URL = "/odoo/action-point_of_sale.action_client_pos_menu"
 # Set it to a folder to save the tours' screenshots there, e.g. static/description.
 SCREENSHOTS_DIR_VARIABLE = "PSR_SCREENSHOTS_DIR"
 # Logged by the tours' screenshot steps (static/tests/tours/utils).
 SCREENSHOT_SIGNAL = "pos_session_restriction screenshot: "
-# The tours where the manager changes the cashier's restrictions, "from another
-# device", call /jsonrpc (static/tests/tours/utils/restriction_util.esm.js),
-# which Odoo 19 still serves but logs as deprecated at each call.
-JSONRPC_LOGGER = "odoo.addons.rpc.controllers.jsonrpc"
 
 _handle_console = ChromeBrowser._handle_console
 
@@ -297,22 +292,10 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         )
         self.assertFalse((sessions - closed).order_ids)
 
-    def started_session(self, config, user):
-        session = self.open_session(config, user)
-        session.with_user(user).set_opening_control(0, "")
-        return session
-
-    def journal_events(self, session):
-        self.env.invalidate_all()
-        events = self.env["pos.session.event"].search(
-            [("session_id", "=", session.id)], order="id"
-        )
-        return [(event.event, event.user_id) for event in events]
-
     @mute_logger(JSONRPC_LOGGER)
     def test_locked_out_cashier_takes_session_over_with_manager_approval(self):
         self.manager.pos_approval_pin = TOUR_PIN
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_take_over")
         self.assertTrue(self.cashier.pos_lock_foreign_sessions)
         self.assertEqual(session.state, "closed")
@@ -320,7 +303,7 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         # Both sales, before and after the take-over, are in the closed session.
         self.assertEqual(len(session.order_ids), 2)
         self.assertEqual(set(session.order_ids.mapped("state")), {"done"})
-        events = self.journal_events(session)
+        events = self.events(session)
         self.assertIn(("approved", self.cashier), events)
         self.assertIn(("handed_over", self.colleague), events)
         self.assertEqual(events[-1], ("closed", self.cashier))
@@ -333,7 +316,7 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
     @mute_logger(JSONRPC_LOGGER)
     def test_five_wrong_pins_lock_approvals_at_the_register(self):
         self.manager.pos_approval_pin = TOUR_PIN
-        session = self.started_session(self.bakery, self.colleague)
+        session = self.start_session(self.bakery, self.colleague)
         self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "approval_lockout")
         self.assertEqual(session.user_id, self.colleague)
         self.assertEqual(session.state, "opened")
@@ -349,12 +332,12 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertIn("approval_locked", log.mapped("rule"))
 
     def test_owner_hands_register_over_and_colleague_continues(self):
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over")
         self.assertEqual(session.user_id, self.colleague)
         self.assertEqual(session.state, "opened")
         self.assertEqual(session.order_ids.user_id, self.cashier)
-        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.assertIn(("handed_over", self.cashier), self.events(session))
         self.start_restriction_tour(
             f"/pos/ui/{self.bakery.id}", "hand_over_receiver", login="psr_colleague"
         )
@@ -367,10 +350,10 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.setup_pos_hr()
         # pos_hr offers Close Register to employees with advanced rights only.
         self.bakery.advanced_employee_ids = self.colleague.sudo().employee_id
-        session = self.started_session(self.bakery, self.cashier)
+        session = self.start_session(self.bakery, self.cashier)
         self.start_restriction_tour(f"/pos/ui/{self.bakery.id}", "hand_over_pos_hr")
         self.assertEqual(session.user_id, self.colleague)
-        self.assertIn(("handed_over", self.cashier), self.journal_events(session))
+        self.assertIn(("handed_over", self.cashier), self.events(session))
         self.start_restriction_tour(
             f"/pos/ui/{self.bakery.id}",
             "hand_over_receiver_pos_hr",
@@ -381,14 +364,8 @@ class TestPosRestrictionTours(PosRestrictionCommon, HttpCase):
         self.assertEqual(len(session.order_ids), 1)
 
     def test_administrator_closes_abandoned_session_from_the_board(self):
-        self.bakery.payment_method_ids |= self.env["pos.payment.method"].create(
-            {
-                "name": "Cash",
-                "journal_id": self.company_data["default_journal_cash"].id,
-                "receivable_account_id": self.company_data[
-                    "default_account_receivable"
-                ].id,
-            }
+        self.bakery.payment_method_ids |= self.create_payment_method(
+            "Cash", self.company_data["default_journal_cash"]
         )
         abandoned = self.open_session(self.bakery, self.colleague)
         abandoned.with_user(self.colleague).set_opening_control(20, "")

@@ -7,8 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from ..exceptions import PosSessionRestrictionError
 from ..hooks import post_init_hook
 from ..models.res_users import ENABLED_PARAM, RESTRICTION_FIELDS
-from .common import PosRestrictionCommon
-from .test_controller import MSG_SETTINGS
+from .common import MSG_SETTINGS, PosRestrictionCommon
 
 HIDDEN_RECORDS = "top-secret records"
 
