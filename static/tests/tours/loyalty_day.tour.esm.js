@@ -2,16 +2,13 @@
  * not the one of a register hidden from the cashier, and the customer pays
  * with a gift card sold at that other register. Opens and starts the
  * register, sells, refunds a croissant and closes the register. */
-import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
-import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
-import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
-import * as TicketScreen from "@point_of_sale/../tests/pos/tours/utils/ticket_screen_util";
 import {
     closeRegister,
     helpersOf,
     openAndStart,
-    validatePayment,
+    payOrderByBank,
+    refundCroissant,
 } from "@pos_session_restriction/../tests/tours/utils/family_util.esm";
 import {registry} from "@web/core/registry";
 
@@ -28,21 +25,9 @@ registry.category("web_tour.tours").add("pos_session_restriction_loyalty_day", {
             PosLoyalty.orderTotalIs("4.50"),
             PosLoyalty.enterCode("044123456"),
             PosLoyalty.orderTotalIs("0.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.clickNextOrder(),
+            payOrderByBank(),
             // Refund the croissant.
-            ProductScreen.clickRefund(),
-            TicketScreen.selectOrderByPrice("0.00"),
-            Order.hasLine({productName: "Croissant"}),
-            ProductScreen.clickNumpad("1"),
-            TicketScreen.toRefundTextContains("To Refund: 1"),
-            TicketScreen.confirmRefund(),
-            PaymentScreen.isShown(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.clickNextOrder(),
+            refundCroissant("0.00"),
             closeRegister(),
         ].flat();
     },

@@ -4,17 +4,15 @@
  * table 2, splits the bill and pays both parts, refunds a croissant and closes
  * the register. */
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
-import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
-import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
-import * as TicketScreen from "@point_of_sale/../tests/pos/tours/utils/ticket_screen_util";
 import {
     closeRegister,
     helpersOf,
     openAndStart,
     ordersSynced,
-    validatePayment,
+    payByBank,
+    refundCroissant,
 } from "@pos_session_restriction/../tests/tours/utils/family_util.esm";
 import {inLeftSide} from "@point_of_sale/../tests/pos/tours/utils/common";
 import {registry} from "@web/core/registry";
@@ -54,29 +52,16 @@ registry.category("web_tour.tours").add("pos_session_restriction_restaurant_day"
             SplitBillScreen.clickOrderline("Coffee"),
             SplitBillScreen.subtotalIs("3.00"),
             SplitBillScreen.clickButton("Pay"),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
+            payByBank({next: false}),
             ReceiptScreen.clickContinueOrder(),
             SplitBillScreen.clickOrderline("Croissant"),
             SplitBillScreen.clickOrderline("Croissant"),
             SplitBillScreen.subtotalIs("4.00"),
             SplitBillScreen.clickButton("Pay"),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.clickNextOrder(),
+            payByBank(),
             // Refund one croissant.
             FloorScreen.clickTable("3"),
-            ProductScreen.clickRefund(),
-            TicketScreen.selectOrderByPrice("4.00"),
-            Order.hasLine({productName: "Croissant"}),
-            ProductScreen.clickNumpad("1"),
-            TicketScreen.toRefundTextContains("To Refund: 1"),
-            TicketScreen.confirmRefund(),
-            PaymentScreen.isShown(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.isShown(),
-            ReceiptScreen.clickNextOrder(),
+            refundCroissant("4.00"),
             ordersSynced(),
             closeRegister(),
         ].flat();

@@ -2,16 +2,13 @@
  * their quotation, which the cashier settles in the session. Opens and starts
  * the register, settles and pays the quotation, refunds a croissant and
  * closes the register. */
-import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
-import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
-import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
-import * as TicketScreen from "@point_of_sale/../tests/pos/tours/utils/ticket_screen_util";
 import {
     closeRegister,
     helpersOf,
     openAndStart,
-    validatePayment,
+    payOrderByBank,
+    refundCroissant,
 } from "@pos_session_restriction/../tests/tours/utils/family_util.esm";
 import {inLeftSide} from "@point_of_sale/../tests/pos/tours/utils/common";
 import {registry} from "@web/core/registry";
@@ -24,20 +21,8 @@ registry.category("web_tour.tours").add("pos_session_restriction_sale_day", {
             PosSale.settleSaleOrderByPrice("7.00"),
             inLeftSide(ProductScreen.orderLineHas("Croissant", "2")),
             ProductScreen.totalAmountIs("7.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.clickNextOrder(),
-            ProductScreen.clickRefund(),
-            TicketScreen.selectOrderByPrice("7.00"),
-            Order.hasLine({productName: "Croissant"}),
-            ProductScreen.clickNumpad("1"),
-            TicketScreen.toRefundTextContains("To Refund: 1"),
-            TicketScreen.confirmRefund(),
-            PaymentScreen.isShown(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            validatePayment(),
-            ReceiptScreen.clickNextOrder(),
+            payOrderByBank(),
+            refundCroissant("7.00"),
             closeRegister(),
         ].flat();
     },

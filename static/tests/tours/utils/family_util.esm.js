@@ -5,7 +5,11 @@
  * POS app, where the bundle has loaded them. */
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
+import * as Order from "@point_of_sale/../tests/generic_helpers/order_widget_util";
 import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
+import * as TicketScreen from "@point_of_sale/../tests/pos/tours/utils/ticket_screen_util";
 
 /** The exports of the test module ``name``, e.g. "@pos_restaurant/../tests/tours/utils/floor_screen_util". */
 export function helpersOf(name) {
@@ -67,6 +71,34 @@ export function validatePayment() {
             trigger: ".pos .receipt-screen",
             timeout: 60000,
         },
+    ].flat();
+}
+
+/** Pay the order on the payment screen by bank; with ``next``, go on to the next order. */
+export function payByBank({next = true} = {}) {
+    return [
+        PaymentScreen.clickPaymentMethod("Bank"),
+        validatePayment(),
+        next ? ReceiptScreen.clickNextOrder() : [],
+    ].flat();
+}
+
+/** Pay the current order by bank and go on to the next one. */
+export function payOrderByBank() {
+    return [ProductScreen.clickPayButton(), payByBank()].flat();
+}
+
+/** Refund one croissant of the paid order of ``price``, paid back by bank. */
+export function refundCroissant(price, {next = true} = {}) {
+    return [
+        ProductScreen.clickRefund(),
+        TicketScreen.selectOrderByPrice(price),
+        Order.hasLine({productName: "Croissant"}),
+        ProductScreen.clickNumpad("1"),
+        TicketScreen.toRefundTextContains("To Refund: 1"),
+        TicketScreen.confirmRefund(),
+        PaymentScreen.isShown(),
+        payByBank({next}),
     ].flat();
 }
 
