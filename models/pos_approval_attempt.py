@@ -56,9 +56,9 @@ class PosApprovalAttempt(models.Model):
 
     _name = "pos.approval.attempt"
     _inherit = ["pos.restriction.record"]
-    # How each attempt ended is written once it is known; attempts go after
-    # the retention period of Settings.
-    _pos_counters = frozenset({"result"})
+    # How each attempt ended is recorded by SQL (_pos_end_attempt): through
+    # the ORM, an attempt is never changed. Attempts go after the retention
+    # period of Settings.
     _pos_purged_after = "date"
     _description = "Manager Approval PIN Attempt"
     _order = "date desc, id desc"

@@ -86,7 +86,11 @@ class TestRestrictionRecords(PosRestrictionCommon):
             self.assertFalse(record.ip_address)
 
     def test_only_the_addon_updates_a_model_s_counters(self):
-        entry = self.records()["pos.restriction.log"]
+        records = self.records()
+        # An attempt's outcome is recorded by SQL: nothing writes it after.
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            records["pos.approval.attempt"].sudo().write({"result": "granted"})
+        entry = records["pos.restriction.log"]
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             entry.with_user(self.manager).sudo().write({"message": "Changed"})
         with self.assertRaises(AccessError):
