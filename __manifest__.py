@@ -2,7 +2,7 @@
     "name": "POS Session Restriction",
     "summary": "Decide per user which Points of Sale they may see and operate, "
     "and who may start, resume or close a register",
-    "version": "19.0.2.3.0",
+    "version": "19.0.2.4.0",
     "category": "Sales/Point of Sale",
     "website": "https://github.com/pos-session-restriction/pos_session_restriction",
     "author": "POS Session Restriction Authors",
@@ -20,6 +20,7 @@
         "views/pos_approval_grant_views.xml",
         "views/pos_held_order_views.xml",
         "views/pos_session_views.xml",
+        "views/pos_order_views.xml",
         "views/res_users_views.xml",
         "views/pos_config_views.xml",
         "views/res_config_settings_views.xml",

@@ -4,6 +4,7 @@ from . import res_users
 from . import res_users_policy
 from . import res_users_hand_over
 from . import res_users_approval_pin
+from . import res_users_sensitive_actions
 from . import res_users_shift_hours
 from . import res_users_visibility
 from . import pos_config
@@ -30,3 +31,5 @@ from . import pos_session_held_sales
 from . import pos_pack_operation_lot
 from . import pos_bill
 from . import pos_order_browser_sales
+from . import pos_order_review
+from . import pos_session_review

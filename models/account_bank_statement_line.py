@@ -11,8 +11,22 @@ class AccountBankStatementLine(models.Model):
         default = self.env.context.get("default_pos_session_id")
         session_ids = {vals.get("pos_session_id", default) for vals in vals_list}
         session_ids -= {None, False}
-        self.env.user._check_pos_selling(self.env["pos.session"].browse(session_ids))
+        sessions = self.env["pos.session"].browse(session_ids)
+        self.env.user._check_pos_selling(sessions)
+        self._check_pos_cash_move(sessions)
         return super().create(vals_list)
+
+    @api.model
+    def _check_pos_cash_move(self, sessions):
+        """Raise unless the current user may put cash in or take it out of
+        ``sessions`` (a manager-only action, DESIGN §9): while they are open;
+        what closing counts is closing's."""
+        user = self.env.user
+        if not user._pos_restriction_applies():
+            return
+        # sudo: the sessions' state and register, whoever may read them
+        for session in sessions.sudo().filtered(lambda s: s.state == "opened"):
+            user._check_pos("cash_move", session.config_id, session)
 
     def write(self, vals):
         self._check_pos_cash_lines(vals.get("pos_session_id"))

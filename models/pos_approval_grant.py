@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_users_policy import LIFTABLE_RULES, POLICY_ACTIONS
+from .res_users_policy import LIFTABLE_RULES, POLICY_ACTIONS, SALE_ACTIONS
 
 # How long a cashier has to use a manager's approval.
 APPROVAL_VALIDITY = timedelta(minutes=5)
@@ -51,9 +51,20 @@ class PosApprovalGrant(models.Model):
             ("resume", "Resume the session"),
             ("close", "Close the session"),
             ("open", "Open the register"),
+            ("refund", "Refund a sale"),
+            ("discount", "Give a discount over the limit"),
+            ("price_change", "Change a price by hand"),
+            ("cash_move", "Put cash in or take it out"),
         ],
         required=True,
         readonly=True,
+    )
+    order_uuid = fields.Char(
+        string="Order",
+        readonly=True,
+        index="btree_not_null",
+        help="For a refund, a discount or a price change: the order (its uuid) "
+        "the approval is for. It is used when that order is recorded.",
     )
     expiration_date = fields.Datetime(
         string="Valid Until", required=True, readonly=True
@@ -62,10 +73,11 @@ class PosApprovalGrant(models.Model):
     done_date = fields.Datetime(string="Done On", readonly=True)
 
     @api.model
-    def _grant(self, user, config, action, session, approver):
+    def _grant(self, user, config, action, session, approver, order_uuid=None):
         """Record that ``approver`` lets ``user`` do ``action`` once on
-        ``config``, or on ``session``, its current session. A take-over is done
-        at once, so it is used as it is granted."""
+        ``config``, or on ``session``, its current session, or for the order
+        ``order_uuid``. A take-over is done at once, so it is used as it is
+        granted."""
         now = fields.Datetime.now()
         done = now if action == "take_over" else False
         # sudo: nobody but Odoo writes approvals, whoever acts
@@ -78,6 +90,7 @@ class PosApprovalGrant(models.Model):
                 "session_id": session.id,
                 "company_id": config.company_id.id,
                 "action": action,
+                "order_uuid": order_uuid or False,
                 "expiration_date": now + APPROVAL_VALIDITY,
                 "used_date": done,
                 "done_date": done,
@@ -146,6 +159,36 @@ class PosApprovalGrant(models.Model):
             return "take_over" if session and session.user_id != user else False
         grant_actions = self._pos_grant_actions(step, session)
         return grant_actions[-1] if grant_actions else False
+
+    @api.model
+    def _use_for_orders(self, user, uuids):
+        """The manager-only actions approved for ``user`` in each of the
+        orders ``uuids`` (uuid: actions), their approvals marked used. An
+        approval binds one order: however late a paid order arrives (offline),
+        and however often it is sent, it is that order's."""
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE pos_approval_grant
+                   SET used_date = COALESCE(used_date, %(now)s),
+                       done_date = COALESCE(done_date, %(now)s)
+                 WHERE user_id = %(user)s AND order_uuid IN %(uuids)s
+                   AND action IN %(actions)s
+             RETURNING order_uuid, action
+                """,
+                now=now,
+                user=user.id,
+                uuids=tuple(uuids),
+                actions=SALE_ACTIONS,
+            )
+        )
+        approved = {}
+        for uuid, action in self.env.cr.fetchall():
+            approved.setdefault(uuid, set()).add(action)
+        self.invalidate_model(["used_date", "done_date"])
+        return approved
 
     @api.model
     def _bind_opened_sessions(self, sessions):
@@ -255,6 +298,7 @@ class PosApprovalGrant(models.Model):
                            AND action IN %(actions)s
                            AND used_date IS NULL AND expiration_date > %(now)s
                            AND (session_id IS NULL OR session_id = %(session)s)
+                           AND order_uuid IS NULL
                       ORDER BY id
                          LIMIT 1
                            FOR UPDATE)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .res_users_policy import SALE_ACTIONS, SENSITIVE_ACTIONS
+
 ALLOWED_USER_FIELDS = {"pos_view_user_ids", "pos_access_user_ids"}
 # The allowlist of the deny-by-default rule (DESIGN §6): what the POS app
 # itself writes on a register its user operates. pos_self_order's kiosk says
@@ -44,6 +46,7 @@ class PosConfig(models.Model):
             ("foreign_session", "Opened by another user"),
             ("outside_hours", "Outside working hours"),
             ("single_session", "Another session open"),
+            ("approval_required", "Manager's approval"),
         ],
         compute="_compute_pos_restriction_rule",
         help="The restriction that stops the current user from opening, "
@@ -149,11 +152,13 @@ class PosConfig(models.Model):
             if user != self.env.user
         ]
 
-    def pos_request_approval(self, action, approver_id, pin):
+    def pos_request_approval(self, action, approver_id, pin, order_uuid=None):
         """Ask the Point of Sale administrator ``approver_id``, who types their
         ``pin`` at the register, to let the current user do ``action`` once on
         this register: ``take_over`` its session (done at once), ``resume`` or
-        ``close`` it, or ``open`` the register."""
+        ``close`` it, ``open`` the register, move cash in or out
+        (``cash_move``), or, in the order ``order_uuid``, ``refund``, give a
+        ``discount`` over their limit or make a ``price_change``."""
         self.ensure_one()
         self.check_access("read")
         user = self.env.user
@@ -162,7 +167,8 @@ class PosConfig(models.Model):
         if action not in actions:
             raise UserError(self.env._("This is not something a manager approves."))
         session = self.current_session_id
-        self._check_pos_approval_request(action, session)
+        order_uuid = order_uuid if action in SALE_ACTIONS else None
+        self._check_pos_approval_request(action, session, order_uuid)
         # sudo: an approver is named by id; the policy says who may approve
         approver = self.env["res.users"].sudo()
         if isinstance(approver_id, int) and not isinstance(approver_id, bool):
@@ -177,12 +183,14 @@ class PosConfig(models.Model):
         self.env["pos.approval.attempt"]._check_approval_pin(
             approver, self, pin, action, session
         )
-        grants._grant(user, self, action, session, approver)
+        grants._grant(user, self, action, session, approver, order_uuid)
         note = self.env._(
             "%(approver)s approved: %(action)s",
             approver=approver.name,
             action=actions[action],
         )
+        if order_uuid:
+            note = self.env._("%(note)s (order %(order)s)", note=note, order=order_uuid)
         journal = self.env["pos.session.event"]
         if session:
             journal._record("approved", session, note)
@@ -193,10 +201,12 @@ class PosConfig(models.Model):
             session.with_user(approver).pos_hand_over(user.id)
         return True
 
-    def _check_pos_approval_request(self, action, session):
+    def _check_pos_approval_request(self, action, session, order_uuid):
         """Refuse to ask for an approval that cannot be used: before anyone
         types a PIN."""
         user = self.env.user
+        if action in SENSITIVE_ACTIONS:
+            self._check_pos_sensitive_request(action, session, order_uuid)
         if action in ("take_over", "resume", "close") and not session:
             raise UserError(
                 self.env._(
@@ -216,6 +226,26 @@ class PosConfig(models.Model):
             # Whatever a manager approves, the cashier must be allowed to hold
             # the session: told now, in their own words, before any PIN is typed.
             user._check_pos_session_opening(self, user, "take_over", session)
+
+    def _check_pos_sensitive_request(self, action, session, order_uuid):
+        """Refuse to ask for the approval of a manager-only ``action`` that the
+        user may never do, or that is not theirs to ask: in a session they may
+        not sell in, or of a sale without its order."""
+        user = self.env.user
+        if action in SALE_ACTIONS and not (
+            isinstance(order_uuid, str) and 0 < len(order_uuid) <= 64
+        ):
+            raise UserError(self.env._("Say which order the approval is for."))
+        if not session or session.state != "opened":
+            raise UserError(self.env._("'%(pos)s' has no open session.", pos=self.name))
+        user._check_pos_selling(session)
+        refusal = user._pos_refusal(action, self, session)
+        if not refusal:
+            raise UserError(
+                self.env._("You may do this yourself: there is nothing to approve.")
+            )
+        if refusal.rule == "action_refused":
+            user._pos_refuse(refusal, action, self, session)
 
     def _check_pos_restriction(self, action):
         """Raise unless the current user may ``action`` (open or close) this

@@ -108,7 +108,12 @@ class PosOrder(models.Model):
         # one. Core refunds into the current session of each order's register.
         # sudo: a hidden session is refused by its rule, not by failing to read it
         current_sessions = self.sudo().session_id.config_id.current_session_id
-        self.env.user._check_pos_selling(current_sessions)
+        user = self.env.user
+        user._check_pos_selling(current_sessions)
+        # A refund from the back office is a manager-only action (DESIGN §9):
+        # no keypad there, a manager's approval is given in the POS app only.
+        for session in current_sessions:
+            user._check_pos("refund", session.config_id, session)
         return super().refund()
 
     def _get_open_order(self, order):

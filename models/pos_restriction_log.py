@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import request
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ class PosRestrictionLog(models.Model):
             ("approval_locked", "Approvals locked"),
             ("not_approver", "Not an approver"),
             ("administrator_only", "Administrators only"),
+            ("action_refused", "Manager-only action"),
+            ("approval_required", "Manager's approval needed"),
+            ("unapproved", "Recorded without approval"),
         ],
         required=True,
         readonly=True,
@@ -54,6 +58,10 @@ class PosRestrictionLog(models.Model):
             ("hand_over", "Hand over"),
             ("take_over", "Take over"),
             ("configure", "Change settings"),
+            ("refund", "Refund"),
+            ("discount", "Discount"),
+            ("price_change", "Price change"),
+            ("cash_move", "Cash in/out"),
         ],
         string="Attempted",
         readonly=True,
@@ -105,6 +113,40 @@ class PosRestrictionLog(models.Model):
         vals = self._refusal_vals(refusal, action, config, session)
         # sudo: nobody but Odoo writes the log
         self.sudo()._record(vals)
+
+    @api.model
+    def _log_unapproved(self, refusals, flag):
+        """Record ``refusals`` (an ``unapproved`` refusal, its action, register
+        and session each) and run the SQL ``flag`` in the same statement: a
+        synced batch's flags cost one query."""
+        now = fields.Datetime.now()
+        rows = [
+            {
+                **self._refusal_vals(refusal, action, config, session),
+                "last_date": now,
+                "attempt_count": 1,
+                "create_uid": self.env.uid,
+                "create_date": now,
+                "write_uid": self.env.uid,
+                "write_date": now,
+            }
+            for refusal, action, config, session in refusals
+        ]
+        columns = list(rows[0])
+        self.env.cr.execute(
+            SQL(
+                "WITH flagged AS (%(flag)s) INSERT INTO %(table)s (%(columns)s) "
+                "VALUES %(rows)s",
+                flag=flag,
+                table=SQL.identifier(self._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                rows=SQL(", ").join(
+                    SQL("(%s)", SQL(", ").join(row[name] or None for name in columns))
+                    for row in rows
+                ),
+            )
+        )
+        self.invalidate_model()
 
     @api.model
     def _refusal_vals(self, refusal, action, config, session=None, approver=None):

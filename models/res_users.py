@@ -14,6 +14,11 @@ PosRestrictionSettings = namedtuple(
         "single_session",
         "calendar_id",
         "tz",
+        "refund_rule",
+        "price_change_rule",
+        "cash_move_rule",
+        "discount_limit",
+        "closing_rule",
     ],
 )
 RESTRICTION_FIELDS = {
@@ -22,7 +27,18 @@ RESTRICTION_FIELDS = {
     "pos_lock_foreign_sessions",
     "pos_single_session",
     "pos_resource_calendar_id",
+    "pos_refund_rule",
+    "pos_price_change_rule",
+    "pos_cash_move_rule",
+    "pos_discount_limit",
+    "pos_closing_rule",
 }
+# A manager-only action (DESIGN §9): what a user may do of it.
+SENSITIVE_RULES = [
+    ("allowed", "Allowed"),
+    ("approval", "Manager's approval"),
+    ("refused", "Refused"),
+]
 
 
 class ResUsers(models.Model):
@@ -61,6 +77,50 @@ class ResUsers(models.Model):
         help="The user may not open a Point of Sale while a session they opened "
         "is still open on another one.",
     )
+    pos_refund_rule = fields.Selection(
+        SENSITIVE_RULES,
+        string="Refunds",
+        default="allowed",
+        required=True,
+        groups="point_of_sale.group_pos_manager",
+        help="Whether the user may refund a sale, with a manager's approval at "
+        "the register, or not at all.",
+    )
+    pos_price_change_rule = fields.Selection(
+        SENSITIVE_RULES,
+        string="Manual Prices",
+        default="allowed",
+        required=True,
+        groups="point_of_sale.group_pos_manager",
+        help="Whether the user may type a price of their own on an order line, "
+        "with a manager's approval at the register, or not at all.",
+    )
+    pos_cash_move_rule = fields.Selection(
+        SENSITIVE_RULES,
+        string="Cash In/Out",
+        default="allowed",
+        required=True,
+        groups="point_of_sale.group_pos_manager",
+        help="Whether the user may put cash in or take it out of the register, "
+        "with a manager's approval at the register, or not at all.",
+    )
+    pos_discount_limit = fields.Float(
+        string="Discount Limit (%)",
+        default=100.0,
+        required=True,
+        groups="point_of_sale.group_pos_manager",
+        help="The highest discount the user gives on an order line; a higher "
+        "one needs a manager's approval at the register.",
+    )
+    pos_closing_rule = fields.Selection(
+        [("allowed", "Allowed"), ("approval", "Manager's end-of-day count")],
+        string="Closing",
+        default="allowed",
+        required=True,
+        groups="point_of_sale.group_pos_manager",
+        help="Whether the user closes a register alone, or a manager approves "
+        "the end-of-day count at the register.",
+    )
     pos_refusal_count = fields.Integer(
         compute="_compute_pos_refusal_count",
         groups="point_of_sale.group_pos_manager",
@@ -74,6 +134,17 @@ class ResUsers(models.Model):
         )
         for user in self:
             user.pos_refusal_count = counts.get(user, 0)
+
+    @api.constrains("pos_discount_limit")
+    def _check_pos_discount_limit(self):
+        for user in self:
+            if not 0 <= user.pos_discount_limit <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The discount limit of %(user)s must be between 0 and 100%%.",
+                        user=user.name,
+                    )
+                )
 
     @api.constrains("pos_view_config_ids", "pos_access_config_ids")
     def _check_pos_access_config_ids(self):
@@ -160,4 +231,9 @@ class ResUsers(models.Model):
             user.pos_resource_calendar_id.id,
             # Core clears the registry caches when a user's time zone changes.
             user.tz,
+            user.pos_refund_rule,
+            user.pos_price_change_rule,
+            user.pos_cash_move_rule,
+            user.pos_discount_limit,
+            user.pos_closing_rule,
         )

@@ -23,7 +23,9 @@ POLICY_ACTIONS = {
     "take_over": PolicyAction("_pos_opening_refusal", True, True, ()),
     "start": PolicyAction("_pos_session_refusal", True, False, ("open",)),
     "resume": PolicyAction("_pos_session_refusal", True, False, ("resume",)),
-    "close": PolicyAction("_pos_session_refusal", False, False, ("close",)),
+    # Closing: for a user whose closing is a manager's end-of-day count, only
+    # with a manager's approval.
+    "close": PolicyAction("_pos_closing_refusal", False, False, ("close",)),
     # Changing what a session is: its state, counted cash, notes, dates...
     "operate": PolicyAction("_pos_session_refusal", False, False, ()),
     # Changing what a session holds: its orders, payments and cash moves.
@@ -34,7 +36,20 @@ POLICY_ACTIONS = {
     "receive": PolicyAction("_pos_receiving_refusal", False, False, ()),
     # A register's settings: POS administrators'.
     "configure": PolicyAction("_pos_configuring_refusal", False, False, ()),
+    # The manager-only actions (DESIGN §9), in a session the user may sell in:
+    # a refund, a line discount over the user's limit, a price typed by hand,
+    # cash put in or taken out.
+    "refund": PolicyAction("_pos_refund_refusal", False, False, ("refund",)),
+    "discount": PolicyAction("_pos_discount_refusal", False, False, ("discount",)),
+    "price_change": PolicyAction(
+        "_pos_price_change_refusal", False, False, ("price_change",)
+    ),
+    "cash_move": PolicyAction("_pos_cash_move_refusal", False, False, ("cash_move",)),
 }
+# The manager-only actions that change a sale: approved for one order (its
+# uuid), checked when the paid order arrives.
+SALE_ACTIONS = ("refund", "discount", "price_change")
+SENSITIVE_ACTIONS = (*SALE_ACTIONS, "cash_move")
 # The refusals after which the register in the POS app may not be used at
 # all: the cashier can only leave it (or, in an opened session, keep selling:
 # paid orders still sync). Each refusal tells the app (register_unusable).
@@ -43,7 +58,9 @@ REGISTER_UNUSABLE_RULES = frozenset(
 )
 # The rules a manager's approval may lift; the others (hours, visibility) are
 # the administrator's to change.
-LIFTABLE_RULES = frozenset({"foreign_session", "not_operable", "single_session"})
+LIFTABLE_RULES = frozenset(
+    {"foreign_session", "not_operable", "single_session", "approval_required"}
+)
 
 
 class ResUsers(models.Model):
