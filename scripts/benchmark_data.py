@@ -23,7 +23,7 @@ ENABLED_PARAM = "pos_session_restriction.enabled"
 CASHIER_LOGIN = "bench_cashier"
 LOCKED_LOGIN = "bench_locked"
 MANAGER_LOGIN = "bench_manager"
-EVENT_MODULE = "odoo.addons.pos_session_restriction.models.pos_session_event"
+EVENT_MODULE = "odoo.addons.pos_session_restriction.models.pos_session_event_chain"
 PASSWORD = "bench-cashier-password"
 
 
