@@ -10,6 +10,10 @@ gets them (orders by date), with the foreign key triggers off when the
 database role may do so: the data is valid by construction, and the checks
 would take most of the time at the large scale. The session journal is then
 sealed by the addon's own code, as a live database has it.
+
+What the tests build alike comes from ``tests/common_benchmark.py``, imported
+where it is used: the addon imports once the registry has put it on Odoo's
+addons path.
 """
 
 import time
@@ -137,6 +141,10 @@ def find(env):
 
 
 def _build_orm_records(env):
+    from odoo.addons.pos_session_restriction.tests.common_benchmark import (
+        always_open_schedule,
+    )
+
     company = env.company
     if not company.chart_template:
         env["account.chart.template"].try_loading(
@@ -185,31 +193,12 @@ def _build_orm_records(env):
             },
         ]
     )
-    # Lou works shifts: a schedule open all week round, so that the hours check
-    # runs, and lets Lou in, whenever the benchmark runs.
-    always_open = env["resource.calendar"].create(
-        {
-            "name": "Always open",
-            "tz": "UTC",
-            "attendance_ids": [Command.clear()]
-            + [
-                Command.create(
-                    {
-                        "name": f"Day {day}",
-                        "dayofweek": str(day),
-                        "hour_from": 0,
-                        "hour_to": 24,
-                    }
-                )
-                for day in range(7)
-            ],
-        }
-    )
+    # Lou works shifts, always open: the hours check runs, and lets Lou in.
     locked.write(
         {
             "pos_lock_foreign_sessions": True,
             "pos_single_session": True,
-            "pos_resource_calendar_id": always_open.id,
+            "pos_resource_calendar_id": always_open_schedule(env).id,
         }
     )
     env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
@@ -224,33 +213,6 @@ def _build_orm_records(env):
     )
 
 
-def copy_rows(env, model_name, record_id, count, **overrides):
-    """Insert ``count`` copies of a row; ``overrides`` maps a column to an SQL
-    expression, where ``g`` numbers the copy from 1. Returns the new ids."""
-    model = env[model_name]
-    table = model._table
-    columns = [
-        name
-        for name, field in model._fields.items()
-        if field.store and field.column_type and name != "id"
-    ]
-    env.cr.execute(
-        SQL(
-            "INSERT INTO %(table)s (%(columns)s) SELECT %(values)s "
-            "FROM %(table)s, generate_series(1, %(count)s) AS g "
-            "WHERE %(table)s.id = %(id)s ORDER BY g RETURNING id",
-            table=SQL.identifier(table),
-            columns=SQL(", ").join(SQL.identifier(name) for name in columns),
-            values=SQL(", ").join(
-                overrides.get(name, SQL.identifier(table, name)) for name in columns
-            ),
-            count=count,
-            id=record_id,
-        )
-    )
-    return sorted(row[0] for row in env.cr.fetchall())
-
-
 def _execute(env, log, label, query):
     started = time.perf_counter()
     env.cr.execute(query)
@@ -258,6 +220,8 @@ def _execute(env, log, label, query):
 
 
 def _bulk_insert(env, scale, fixture, log):
+    from odoo.addons.pos_session_restriction.tests.common_benchmark import copy_rows
+
     cr = env.cr
     _skip_foreign_key_checks(env, log)
     cashier = env["res.users"].browse(fixture.cashier_id)

@@ -10,6 +10,10 @@ so that every run starts from the same state. Prints a table: the median time
 with the switch off and on, their ratio (the median of the ratios of every run
 on to every run off) and its margin, and the queries of each run.
 
+What the tests call alike comes from ``tests/common_benchmark.py``, imported
+where it is used: the addon imports once the registry has put it on Odoo's
+addons path.
+
     python3 benchmark_measure.py [--scale large|full|small] [--runs 7]
         [--repeat N|auto] [--only TEXT] [--build-only | --reuse-data]
         [--diff-queries] [--explain N] [--aa]
@@ -37,7 +41,6 @@ from dataclasses import dataclass
 from difflib import unified_diff
 from pathlib import Path
 from unittest.mock import patch
-from uuid import uuid4
 
 from lxml import etree
 
@@ -49,7 +52,6 @@ import odoo
 import odoo.http
 import odoo.sql_db
 from odoo import SUPERUSER_ID, api
-from odoo.fields import Command, Datetime
 from odoo.modules.registry import Registry
 from odoo.sql_db import Cursor, Savepoint
 from odoo.tools import SQL, config
@@ -402,6 +404,10 @@ class Benchmark:
 
     def register_flows(self):
         """What a cashier does at a register."""
+        from odoo.addons.pos_session_restriction.tests.common_benchmark import (
+            load_pos_app,
+        )
+
         fixture = self.fixture
         cashier = benchmark_data.CASHIER_LOGIN
         register = self.register
@@ -444,14 +450,6 @@ class Benchmark:
         def check_close(_env, session, result, _enabled):
             assert result == {"successful": True}, result
             assert session.state == "closed", session.state
-
-        def load_pos_app(_env, session):
-            session.load_data_params()
-            data = session.with_context(
-                pos_last_server_date=False, pos_limited_loading=True
-            ).load_data([])
-            session.filter_local_data({})
-            return data
 
         def check_load(_env, session, data, _enabled):
             assert [record["id"] for record in data["pos.session"]] == session.ids
@@ -500,7 +498,7 @@ class Benchmark:
             Flow(
                 "Load POS app (load_data)",
                 cashier,
-                load_pos_app,
+                lambda _env, session: load_pos_app(session),
                 prepare=lambda superuser, env: new_session(superuser, env, True),
                 check=check_load,
             ),
@@ -667,52 +665,17 @@ class Benchmark:
 
     def order_payload(self, superuser, session, user):
         """A paid order of one coffee, as the POS app of ``user`` sends it."""
-        config = session.sudo().config_id
+        from odoo.addons.pos_session_restriction.tests.common_benchmark import (
+            order_payload,
+        )
+
         product = superuser["product.product"].search(
             [("available_in_pos", "=", True)], order="id desc", limit=1
         )
-        card = config.payment_method_ids.filtered(
+        card = session.sudo().config_id.payment_method_ids.filtered(
             lambda method: method.journal_id.type != "cash"
         )[:1]
-        now = Datetime.to_string(Datetime.now())
-        uuid = str(uuid4())
-        return {
-            "uuid": uuid,
-            "access_token": str(uuid4()),
-            "name": f"Order {uuid}",
-            "session_id": session.id,
-            "user_id": user.id,
-            "state": "paid",
-            "pricelist_id": config.pricelist_id.id,
-            "fiscal_position_id": False,
-            "partner_id": False,
-            "to_invoice": False,
-            "date_order": now,
-            "last_order_preparation_change": "{}",
-            "amount_paid": 2.5,
-            "amount_return": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": 2.5,
-            "lines": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "qty": 1,
-                        "price_unit": 2.5,
-                        "discount": 0.0,
-                        "price_subtotal": 2.5,
-                        "price_subtotal_incl": 2.5,
-                        "tax_ids": [Command.clear()],
-                        "pack_lot_ids": [],
-                    }
-                )
-            ],
-            "payment_ids": [
-                Command.create(
-                    {"amount": 2.5, "name": now, "payment_method_id": card.id}
-                )
-            ],
-        }
+        return order_payload(session, user, product, card, 2.5)
 
     def back_office_flows(self):
         """The back-office screens a restricted cashier opens, as the web

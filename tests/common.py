@@ -4,9 +4,7 @@ helpers. A test module imports from here, never from another test module."""
 import html
 import re
 from contextlib import contextmanager
-from uuid import uuid4
 
-from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import SQL
@@ -15,6 +13,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..exceptions import PosSessionRestrictionError
 from ..models.res_users import ENABLED_PARAM
+from .common_benchmark import copy_rows, order_payload
 
 # The refusals, as the addon words them: ``str.format`` templates.
 ERROR_NAME = "odoo.addons.pos_session_restriction.exceptions.PosSessionRestrictionError"
@@ -83,33 +82,6 @@ def refusal_regex(template, **values):
 OPERATE_REFUSAL = refusal_regex(MSG_NOT_OPERABLE, pos="Bakery Shop")
 FOREIGN_REFUSAL = refusal_regex(MSG_FOREIGN, pos="Bakery Shop", user="Colin Colleague")
 HIDDEN_REFUSAL = re.escape(MSG_HIDDEN)
-
-
-def copy_rows(env, model_name, record_id, count, **overrides):
-    """Insert ``count`` copies of a row in SQL; ``overrides`` maps a column to
-    an SQL expression, where ``g`` numbers the copy from 1. Returns the new ids."""
-    model = env[model_name]
-    table = model._table
-    columns = [
-        name
-        for name, field in model._fields.items()
-        if field.store and field.column_type and name != "id"
-    ]
-    env.cr.execute(
-        SQL(
-            "INSERT INTO %(table)s (%(columns)s) SELECT %(values)s "
-            "FROM %(table)s, generate_series(1, %(count)s) AS g "
-            "WHERE %(table)s.id = %(id)s ORDER BY g RETURNING id",
-            table=SQL.identifier(table),
-            columns=SQL(", ").join(SQL.identifier(name) for name in columns),
-            values=SQL(", ").join(
-                overrides.get(name, SQL.identifier(table, name)) for name in columns
-            ),
-            count=count,
-            id=record_id,
-        )
-    )
-    return [row[0] for row in env.cr.fetchall()]
 
 
 class PosRestrictionCommon(AccountTestInvoicingCommon):
@@ -233,58 +205,10 @@ class PosRestrictionCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def order_payload(cls, session, user, product, **options):
-        """An order of one ``product`` at 10, as the POS app of ``user`` sends
-        it to ``pos.order.sync_from_ui``. ``options``: ``state`` ("paid", or
-        "draft" for an order left open), ``uuid`` (of an order to update),
-        ``qty`` (-1 for a refund, with ``refunded_line``)."""
-        uuid = options.get("uuid") or str(uuid4())
-        qty = options.get("qty", 1)
-        paid = options.get("state", "paid") == "paid"
-        amount = 10.0 * qty
-        return {
-            "uuid": uuid,
-            "access_token": str(uuid4()),
-            "name": f"Order {uuid}",
-            "session_id": session.id,
-            "user_id": user.id,
-            "state": options.get("state", "paid"),
-            "pricelist_id": session.sudo().config_id.pricelist_id.id,
-            "fiscal_position_id": False,
-            "partner_id": False,
-            "to_invoice": False,
-            "date_order": fields.Datetime.to_string(fields.Datetime.now()),
-            "last_order_preparation_change": "{}",
-            "amount_paid": amount if paid else 0.0,
-            "amount_return": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": amount,
-            "lines": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "qty": qty,
-                        "price_unit": 10.0,
-                        "discount": 0.0,
-                        "price_subtotal": amount,
-                        "price_subtotal_incl": amount,
-                        "tax_ids": [Command.clear()],
-                        "pack_lot_ids": [],
-                        "refunded_orderline_id": options.get("refunded_line", False),
-                    }
-                )
-            ],
-            "payment_ids": [
-                Command.create(
-                    {
-                        "amount": amount,
-                        "name": fields.Datetime.to_string(fields.Datetime.now()),
-                        "payment_method_id": cls.bank_method.id,
-                    }
-                )
-            ]
-            if paid
-            else [],
-        }
+        """An order of one ``product`` at 10, paid by bank, as the POS app of
+        ``user`` sends it to ``pos.order.sync_from_ui``; ``options`` as
+        ``common_benchmark.order_payload``'s."""
+        return order_payload(session, user, product, cls.bank_method, 10.0, **options)
 
     def assertRefused(self, message):
         """Expect the addon's refusal, with a message matching ``message``."""
@@ -497,3 +421,64 @@ class JournalCase(PosRestrictionCommon):
             f"Cash {config.name}", cls.company_data["default_journal_cash"]
         )
         cls.cashier.group_ids |= cls.env.ref("account.group_account_basic")
+
+
+class QueryBudgetCase(PosRestrictionCommon):
+    """What the query budgets share: what the web client asks for a view, and
+    registers and paid orders copied in SQL, by the hundred, from records made
+    through the ORM."""
+
+    @classmethod
+    def view_specification(cls, view_xmlid, user):
+        """What the web client of ``user`` asks to read the records of a view:
+        each field of the view, many2one fields with their display name."""
+        view = cls.env.ref(view_xmlid)
+        views = cls.env[view.model].with_user(user).get_views([(view.id, view.type)])
+        return {
+            name: {"fields": {"display_name": {}}}
+            if field["type"] == "many2one"
+            else {}
+            for name, field in views["models"][view.model]["fields"].items()
+        }
+
+    @classmethod
+    def copy_registers(cls, count, name):
+        """``count`` copies of Furniture, each with its own access token, named
+        by ``name``, an SQL expression of ``g`` (see ``copy_rows``)."""
+        return copy_rows(
+            cls.env,
+            "pos.config",
+            cls.furniture.id,
+            count,
+            name=name,
+            access_token=SQL("md5(random()::text)"),
+        )
+
+    @classmethod
+    def copy_paid_order(cls, order, sessions, configs, **overrides):
+        """A copy of ``order`` and of its payment in each of ``sessions``, on
+        the register at the same place in ``configs``; ``overrides`` as
+        ``copy_rows``'s, for the orders. Returns the new orders."""
+        session_ids = SQL("(%s::int[])[g]", list(sessions))
+        config_ids = SQL("(%s::int[])[g]", list(configs))
+        orders = copy_rows(
+            cls.env,
+            "pos.order",
+            order.id,
+            len(sessions),
+            session_id=session_ids,
+            config_id=config_ids,
+            uuid=SQL("md5(random()::text)"),
+            **overrides,
+        )
+        copy_rows(
+            cls.env,
+            "pos.payment",
+            order.payment_ids.id,
+            len(sessions),
+            pos_order_id=SQL("(%s::int[])[g]", orders),
+            session_id=session_ids,
+            pos_config_id=config_ids,
+            uuid=SQL("md5(random()::text)"),
+        )
+        return orders

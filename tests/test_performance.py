@@ -15,13 +15,13 @@ from difflib import unified_diff
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.fields import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..models.res_users import ENABLED_PARAM
-from .common import PosRestrictionCommon, copy_rows
+from .common import QueryBudgetCase
+from .common_benchmark import always_open_schedule, copy_rows, load_pos_app
 
 _logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ LARGE_SCALE = 200
 
 
 @tagged("post_install", "-at_install")
-class TestQueryBudget(PosRestrictionCommon):
+class TestQueryBudget(QueryBudgetCase):
     """The cashier may see the three shops and operate Bakery and Clothes; the
     colleague sees every register, with foreign sessions locked and one open
     session at a time (so every register's status is computed)."""
@@ -58,35 +58,9 @@ class TestQueryBudget(PosRestrictionCommon):
             single=True,
         )
         cls.restrict(cls.colleague, lock_foreign=True, single=True)
-        kanban = cls.env.ref("point_of_sale.view_pos_config_kanban")
-        views = (
-            cls.env["pos.config"]
-            .with_user(cls.cashier)
-            .get_views([(kanban.id, "kanban")])
+        cls.kanban_specification = cls.view_specification(
+            "point_of_sale.view_pos_config_kanban", cls.cashier
         )
-        # What the web client asks for the dashboard: each field of the kanban,
-        # many2one fields with their display name.
-        cls.kanban_specification = {
-            name: {"fields": {"display_name": {}}}
-            if field["type"] == "many2one"
-            else {}
-            for name, field in views["models"]["pos.config"]["fields"].items()
-        }
-
-    @classmethod
-    def list_specification(cls, view_xmlid):
-        """What the web client asks for a list view: each field of the list,
-        many2one fields with their display name."""
-        view = cls.env.ref(view_xmlid)
-        views = (
-            cls.env[view.model].with_user(cls.cashier).get_views([(view.id, "list")])
-        )
-        return {
-            name: {"fields": {"display_name": {}}}
-            if field["type"] == "many2one"
-            else {}
-            for name, field in views["models"][view.model]["fields"].items()
-        }
 
     @classmethod
     def add_scale(cls, count, start):
@@ -98,14 +72,7 @@ class TestQueryBudget(PosRestrictionCommon):
         users."""
         env = cls.env
         env.flush_all()
-        configs = copy_rows(
-            env,
-            "pos.config",
-            cls.furniture.id,
-            count,
-            name=SQL("'Scale Register ' || (g + %s)", start),
-            access_token=SQL("md5(random()::text)"),
-        )
+        configs = cls.copy_registers(count, SQL("'Scale Register ' || (g + %s)", start))
         partners = copy_rows(
             env,
             "res.partner",
@@ -188,25 +155,11 @@ class TestQueryBudget(PosRestrictionCommon):
             )
         )
         sessions, configs = zip(*env.cr.fetchall(), strict=True)
-        orders = copy_rows(
-            env,
-            "pos.order",
-            cls.order.id,
-            count,
-            session_id=SQL("(%s::int[])[g]", list(sessions)),
-            config_id=SQL("(%s::int[])[g]", list(configs)),
+        cls.copy_paid_order(
+            cls.order,
+            sessions,
+            configs,
             name=SQL("'Scale Order ' || (g + %s)", start),
-            uuid=SQL("md5(random()::text)"),
-        )
-        copy_rows(
-            env,
-            "pos.payment",
-            cls.order.payment_ids.id,
-            count,
-            pos_order_id=SQL("(%s::int[])[g]", orders),
-            session_id=SQL("(%s::int[])[g]", list(sessions)),
-            pos_config_id=SQL("(%s::int[])[g]", list(configs)),
-            uuid=SQL("md5(random()::text)"),
         )
         env.invalidate_all()
         env.registry.clear_cache()
@@ -310,14 +263,6 @@ class TestQueryBudget(PosRestrictionCommon):
         session.update_closing_control_state_session("")
         return session.close_session_from_ui()
 
-    def load_pos_app(self, session):
-        session.load_data_params()
-        data = session.with_context(
-            pos_last_server_date=False, pos_limited_loading=True
-        ).load_data([])
-        session.filter_local_data({})
-        return data
-
     # Tests
 
     def test_dashboard_of_restricted_cashier_costs_the_same_at_any_scale(self):
@@ -365,28 +310,6 @@ class TestQueryBudget(PosRestrictionCommon):
 
         self.assertBudget(lambda: self.bakery.with_user(self.cashier).open_ui(), check)
 
-    def always_open_schedule(self):
-        """A working schedule open all week round, so that the hours check
-        runs, and lets the cashier in, whenever the test runs."""
-        return self.env["resource.calendar"].create(
-            {
-                "name": "Always open",
-                "tz": "UTC",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
-        )
-
     def test_hours_check_adds_at_most_one_query_to_opening_register(self):
         def open_register():
             return self.bakery.with_user(self.cashier).open_ui()
@@ -396,7 +319,7 @@ class TestQueryBudget(PosRestrictionCommon):
 
         self.set_restrictions_enabled(True)
         without_hours = self.queries_of(open_register, check)
-        self.cashier.pos_resource_calendar_id = self.always_open_schedule()
+        self.cashier.pos_resource_calendar_id = always_open_schedule(self.env)
         with_hours = self.queries_of(open_register, check)
         _logger.info(
             "%s: queries without/with working hours: %s/%s",
@@ -447,7 +370,7 @@ class TestQueryBudget(PosRestrictionCommon):
 
         # Core's own count varies with the partners it loads (fiscal positions).
         self.assertBudget(
-            lambda: self.load_pos_app(session), check, constant_with_scale=False
+            lambda: load_pos_app(session), check, constant_with_scale=False
         )
 
     def send_order(self, session, user):
@@ -490,7 +413,7 @@ class TestQueryBudget(PosRestrictionCommon):
         count), costs the restricted cashier at most three queries more, and
         the same at both scales; they see the records of their three shops and
         of their own sessions."""
-        specification = self.list_specification(view_xmlid)
+        specification = self.view_specification(view_xmlid, self.cashier)
         visible = [
             "|",
             (
@@ -563,7 +486,7 @@ class TestQueryBudget(PosRestrictionCommon):
         its own row; an opening costs the single-session lock and the search
         for another open session."""
         self.set_restrictions_enabled(True)
-        self.cashier.pos_resource_calendar_id = self.always_open_schedule()
+        self.cashier.pos_resource_calendar_id = always_open_schedule(self.env)
         session = self.open_session(self.bakery, self.cashier)
         cashier = self.env(user=self.cashier).user  # as the overrides get it
         checks = (

@@ -7,7 +7,8 @@ import logging
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import PosRestrictionCommon, copy_rows
+from .common import QueryBudgetCase
+from .common_benchmark import copy_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ LARGE_SCALE = 300
 
 
 @tagged("post_install", "-at_install")
-class TestSupervisionQueryBudget(PosRestrictionCommon):
+class TestSupervisionQueryBudget(QueryBudgetCase):
     """Open sessions on as many registers, each with a cash order, its payment
     and a journal entry, copied in SQL from one made through the ORM."""
 
@@ -33,22 +34,9 @@ class TestSupervisionQueryBudget(PosRestrictionCommon):
         cls.template_order.payment_ids.payment_method_id = cash
         cls.template_order.state = "paid"
         cls.scale = 1
-        board_list = cls.env.ref(
-            "pos_session_restriction.view_pos_session_supervision_list"
+        cls.specification = cls.view_specification(
+            "pos_session_restriction.view_pos_session_supervision_list", cls.manager
         )
-        views = (
-            cls.env["pos.session"]
-            .with_user(cls.manager)
-            .get_views([(board_list.id, "list")])
-        )
-        # What the web client asks for the board: each field of the list,
-        # many2one fields with their display name.
-        cls.specification = {
-            name: {"fields": {"display_name": {}}}
-            if field["type"] == "many2one"
-            else {}
-            for name, field in views["models"]["pos.session"]["fields"].items()
-        }
 
     @classmethod
     def add_sessions(cls, count):
@@ -57,14 +45,7 @@ class TestSupervisionQueryBudget(PosRestrictionCommon):
         env = cls.env
         env.flush_all()
         start = cls.scale
-        configs = copy_rows(
-            env,
-            "pos.config",
-            cls.furniture.id,
-            count,
-            name=SQL("'Board Register ' || (g + %s)", start),
-            access_token=SQL("md5(random()::text)"),
-        )
+        configs = cls.copy_registers(count, SQL("'Board Register ' || (g + %s)", start))
         methods = env["pos.config"]._fields["payment_method_ids"]
         env.cr.execute(
             SQL(
@@ -88,26 +69,12 @@ class TestSupervisionQueryBudget(PosRestrictionCommon):
             user_id=SQL("(%s::int[])[g %% 2 + 1]", users),
             name=SQL("'BOARD/' || (g + %s)", start),
         )
-        orders = copy_rows(
-            env,
-            "pos.order",
-            cls.template_order.id,
-            count,
-            session_id=SQL("(%s::int[])[g]", sessions),
-            config_id=SQL("(%s::int[])[g]", configs),
-            uuid=SQL("md5(random()::text)"),
+        cls.copy_paid_order(
+            cls.template_order,
+            sessions,
+            configs,
             name=SQL("'Board order ' || (g + %s)", start),
             date_order=SQL("now() - g * interval '1 minute'"),
-        )
-        copy_rows(
-            env,
-            "pos.payment",
-            cls.template_order.payment_ids.id,
-            count,
-            pos_order_id=SQL("(%s::int[])[g]", orders),
-            session_id=SQL("(%s::int[])[g]", sessions),
-            pos_config_id=SQL("(%s::int[])[g]", configs),
-            uuid=SQL("md5(random()::text)"),
         )
         for event in (
             env["pos.session.event"]
