@@ -161,34 +161,27 @@ class PosApprovalGrant(models.Model):
         return grant_actions[-1] if grant_actions else False
 
     @api.model
-    def _use_for_orders(self, user, uuids):
-        """The manager-only actions approved for ``user`` in each of the
-        orders ``uuids`` (uuid: actions), their approvals marked used. An
-        approval binds one order: however late a paid order arrives (offline),
-        and however often it is sent, it is that order's."""
+    def _use_for_orders_sql(self, user, uuids):
+        """The SQL that marks used the approvals of manager-only actions given
+        to ``user`` for the orders ``uuids``, returning each one's order uuid
+        and action. An approval binds one order: however late a paid order
+        arrives (offline), and however often it is sent, it is that order's."""
         self.flush_model()
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE pos_approval_grant
-                   SET used_date = COALESCE(used_date, %(now)s),
-                       done_date = COALESCE(done_date, %(now)s)
-                 WHERE user_id = %(user)s AND order_uuid IN %(uuids)s
-                   AND action IN %(actions)s
-             RETURNING order_uuid, action
-                """,
-                now=now,
-                user=user.id,
-                uuids=tuple(uuids),
-                actions=SALE_ACTIONS,
-            )
+        return SQL(
+            """
+            UPDATE pos_approval_grant
+               SET used_date = COALESCE(used_date, %(now)s),
+                   done_date = COALESCE(done_date, %(now)s)
+             WHERE user_id = %(user)s AND order_uuid IN %(uuids)s
+               AND action IN %(actions)s
+         RETURNING order_uuid, action
+            """,
+            now=now,
+            user=user.id,
+            uuids=tuple(uuids),
+            actions=SALE_ACTIONS,
         )
-        approved = {}
-        for uuid, action in self.env.cr.fetchall():
-            approved.setdefault(uuid, set()).add(action)
-        self.invalidate_model(["used_date", "done_date"])
-        return approved
 
     @api.model
     def _bind_opened_sessions(self, sessions):

@@ -87,7 +87,9 @@ class PosOrder(models.Model):
                 continue
             if line["discount"] > rules["discount_limit"]:
                 actions.add("discount")
-            if self._pos_price_typed(order, line, lines):
+            if rules["price_change"] != "allowed" and self._pos_price_typed(
+                order, line, lines
+            ):
                 actions.add("price_change")
         return {
             action
@@ -151,42 +153,62 @@ class PosOrder(models.Model):
         """Use the approvals bound to the orders of ``needs`` (order id:
         (order data, actions)), and flag each order that still lacks one: it
         needs a manager's review, and the restriction log says what lacked
-        an approval."""
-        user = self.env.user
-        approved = self.env["pos.approval.grant"]._use_for_orders(
-            user, [order["uuid"] for order, _actions in needs.values()]
-        )
-        unapproved = {
-            order_id: (order, actions - approved.get(order["uuid"], set()))
-            for order_id, (order, actions) in needs.items()
-        }
-        unapproved = {
-            order_id: entry for order_id, entry in unapproved.items() if entry[1]
-        }
-        if not unapproved:
-            return
-        refusals = []
-        for order, actions in unapproved.values():
+        an approval. One statement for the whole synced batch."""
+        entries, refusals = [], []
+        for order_id, (order, actions) in needs.items():
             # sudo: the register's name, which the cashier's app has
             config = self.env["pos.config"].sudo().browse(order["config_id"])
             session = self.env["pos.session"].browse(order["session_id"])
-            refusals += [
-                (
-                    self._pos_unapproved_refusal(action, order, config),
-                    action,
-                    config,
-                    session,
+            for action in sorted(actions):
+                entries.append((order_id, order["uuid"]))
+                refusals.append(
+                    (
+                        self._pos_unapproved_refusal(action, order, config),
+                        action,
+                        config,
+                        session,
+                    )
                 )
-                for action in sorted(actions)
-            ]
-        self.env["pos.restriction.log"]._log_unapproved(
-            refusals,
+        log = self.env["pos.restriction.log"]
+        columns, rows = log._unapproved_rows(refusals)
+        names = SQL(", ").join(SQL.identifier(name) for name in columns)
+        grants = self.env["pos.approval.grant"]
+        self.env.cr.execute(
             SQL(
-                "UPDATE pos_order SET pos_needs_review = TRUE WHERE id IN %s",
-                tuple(unapproved),
-            ),
+                """
+                WITH used AS (%(used)s),
+                     needed (pos_order_id, pos_order_uuid, %(names)s) AS (
+                         VALUES %(rows)s),
+                     missing AS (
+                         SELECT * FROM needed
+                          WHERE NOT EXISTS (
+                                SELECT 1 FROM used
+                                 WHERE used.order_uuid = needed.pos_order_uuid
+                                   AND used.action = needed.action)),
+                     flagged AS (
+                         UPDATE pos_order SET pos_needs_review = TRUE
+                          WHERE id IN (SELECT pos_order_id FROM missing))
+                INSERT INTO %(log)s (%(names)s) SELECT %(names)s FROM missing
+                """,
+                used=grants._use_for_orders_sql(
+                    self.env.user, {uuid for _order_id, uuid in entries}
+                ),
+                names=names,
+                rows=SQL(", ").join(
+                    SQL(
+                        "(%s::int4, %s::varchar, %s)",
+                        order_id,
+                        uuid,
+                        SQL(", ").join(row),
+                    )
+                    for (order_id, uuid), row in zip(entries, rows, strict=True)
+                ),
+                log=SQL.identifier(log._table),
+            )
         )
         self.invalidate_model(["pos_needs_review"])
+        grants.invalidate_model(["used_date", "done_date"])
+        log.invalidate_model()
 
     @api.model
     def _pos_unapproved_refusal(self, action, order, config):

@@ -115,10 +115,10 @@ class PosRestrictionLog(models.Model):
         self.sudo()._record(vals)
 
     @api.model
-    def _log_unapproved(self, refusals, flag):
-        """Record ``refusals`` (an ``unapproved`` refusal, its action, register
-        and session each) and run the SQL ``flag`` in the same statement: a
-        synced batch's flags cost one query."""
+    def _unapproved_rows(self, refusals):
+        """The columns of the log and the rows (SQL, typed) that record each
+        of ``refusals`` (an ``unapproved`` refusal, its action, register and
+        session): inserted by the statement that flags the orders."""
         now = fields.Datetime.now()
         rows = [
             {
@@ -133,20 +133,17 @@ class PosRestrictionLog(models.Model):
             for refusal, action, config, session in refusals
         ]
         columns = list(rows[0])
-        self.env.cr.execute(
-            SQL(
-                "WITH flagged AS (%(flag)s) INSERT INTO %(table)s (%(columns)s) "
-                "VALUES %(rows)s",
-                flag=flag,
-                table=SQL.identifier(self._table),
-                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
-                rows=SQL(", ").join(
-                    SQL("(%s)", SQL(", ").join(row[name] or None for name in columns))
-                    for row in rows
-                ),
-            )
-        )
-        self.invalidate_model()
+        return columns, [
+            [
+                SQL(
+                    "%s::%s",
+                    row[name] or None,
+                    SQL(self._fields[name].column_type[1]),
+                )
+                for name in columns
+            ]
+            for row in rows
+        ]
 
     @api.model
     def _refusal_vals(self, refusal, action, config, session=None, approver=None):

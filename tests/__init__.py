@@ -24,3 +24,5 @@ from . import test_family_online_payment
 from . import test_browser_sales
 from . import test_policy
 from . import test_restriction_records
+from . import test_sensitive_actions
+from . import test_tours_sensitive

@@ -13,17 +13,10 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.res_users_approval_pin import PIN_HASH_COLUMN
-from .common import (
-    CALLER_CONTEXT,
-    ERROR_NAME,
-    MSG_HAND_OVER_NOT_OPERABLE,
-    PosRestrictionHttpCommon,
-)
+from .common import CALLER_CONTEXT, MSG_HAND_OVER_NOT_OPERABLE
+from .common_approval import OTHER_PIN, PIN, PosApprovalCommon
 
 _logger = logging.getLogger(__name__)
-# Digits that appear nowhere else in a response by chance.
-PIN = "58372914"
-OTHER_PIN = "90817263"
 APPROVE_URL = "/pos_session_restriction/approve"
 MSG_WRONG_PIN = (
     "Wrong PIN for Mitchell Admin. {count} more wrong PINs and manager approvals "
@@ -41,55 +34,6 @@ class _Capture(logging.Handler):
             self.lines.append(record.getMessage())
         except Exception:
             self.lines.append(str(record.msg))
-
-
-class PosApprovalCommon(PosRestrictionHttpCommon):
-    """The cashier is locked out of sessions opened by others; the POS
-    administrator has an approval PIN."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.manager.group_ids |= cls.env.ref("base.group_erp_manager")
-        cls.manager.pos_approval_pin = PIN
-        cls.restrict(cls.cashier, lock_foreign=True)
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate("psr_cashier", "psr_cashier")
-
-    def approve(self, action, config, pin=PIN, approver=None):
-        approver = approver if approver is not None else self.manager
-        return self.call_kw(
-            "pos.config",
-            "pos_request_approval",
-            [[config.id], action, approver.id if approver else approver, pin],
-        )
-
-    def assertRefusedRule(self, response, rule, message=None):
-        self.assertIn("error", response, "the call should have been refused")
-        data = response["error"]["data"]
-        self.assertEqual(data["name"], ERROR_NAME)
-        self.assertEqual(data["context"]["rule"], rule, data["message"])
-        if message:
-            self.assertRegex(data["message"], message)
-        return data
-
-    def close_via_rpc(self, session):
-        """Walk the closing popup of the POS app over RPC."""
-        for method, args in [
-            ("get_closing_control_data", []),
-            ("update_closing_control_state_session", [""]),
-            ("close_session_from_ui", []),
-        ]:
-            self.assertRpcResult(
-                self.call_kw("pos.session", method, [session.ids, *args])
-            )
-        self.assertEqual(session.state, "closed")
-
-    def grants(self):
-        self.env.invalidate_all()
-        return self.env["pos.approval.grant"].search([], order="id")
 
 
 @tagged("post_install", "-at_install")

@@ -15,6 +15,7 @@ from difflib import unified_diff
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.fields import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -406,6 +407,129 @@ class TestQueryBudget(QueryBudgetCase):
             lambda: self.send_order(session, self.colleague),
             self.assertOrderSynced(session),
             budget=1,
+        )
+
+    # Manager-only actions (DESIGN §9): every rule set but manual prices, whose
+    # check reads the pricelist.
+    SENSITIVE_RULES = {
+        "pos_refund_rule": "approval",
+        "pos_cash_move_rule": "refused",
+        "pos_discount_limit": 10.0,
+        "pos_closing_rule": "approval",
+    }
+
+    def queries_with_rules(self, flow, check, **rules):
+        """The queries of ``flow`` with the restrictions on, the cashier's
+        manager-only rules as ``rules`` say (the defaults without)."""
+        defaults = dict.fromkeys(
+            ["pos_refund_rule", "pos_price_change_rule", "pos_cash_move_rule"],
+            "allowed",
+        )
+        defaults.update(pos_discount_limit=100.0, pos_closing_rule="allowed")
+        self.cashier.write({**defaults, **rules})
+        self.set_restrictions_enabled(True)
+        return self.queries_of(flow, check)
+
+    def assertSameQueries(self, flow, check, **rules):
+        plain = self.queries_with_rules(flow, check)
+        ruled = self.queries_with_rules(flow, check, **rules)
+        self.assertEqual(
+            len(ruled),
+            len(plain),
+            "\n".join(
+                unified_diff(plain, ruled, "defaults", "rules", lineterm="", n=0)
+            ),
+        )
+
+    def test_manager_only_rules_cost_no_query_on_a_plain_order_sync(self):
+        session = self.start_session(self.bakery, self.cashier)
+        self.assertSameQueries(
+            lambda: self.send_order(session, self.cashier),
+            self.assertOrderSynced(session),
+            **self.SENSITIVE_RULES,
+        )
+
+    def test_manager_only_rules_cost_no_query_loading_pos_app(self):
+        session = self.start_session(self.bakery, self.cashier).with_user(self.cashier)
+
+        def check(data):
+            rules = data["res.users"][0]["pos_sensitive_rules"]
+            self.assertIn(rules["refund"], ("allowed", "approval"))
+
+        self.assertSameQueries(
+            lambda: load_pos_app(session), check, **self.SENSITIVE_RULES
+        )
+
+    def test_flags_of_a_synced_batch_cost_one_query(self):
+        """Three orders, each with a discount over the limit and no approval:
+        one statement looks their approvals up, flags and logs them all."""
+        session = self.start_session(self.bakery, self.cashier)
+        sync = self.env["pos.order"].with_user(self.cashier)
+
+        def batch(discount):
+            payloads = [
+                self.order_payload(session, self.cashier, self.product_a)
+                for _order in range(3)
+            ]
+            for payload in payloads:
+                payload["lines"][0][2]["discount"] = discount
+            return lambda: sync.sync_from_ui(payloads)
+
+        def check(flagged):
+            def check_batch(result):
+                self.assertEqual(
+                    [order["state"] for order in result["pos.order"]], ["paid"] * 3
+                )
+                orders = self.env["pos.order"].browse(
+                    [order["id"] for order in result["pos.order"]]
+                )
+                self.assertEqual(set(orders.mapped("pos_needs_review")), {flagged})
+
+            return check_batch
+
+        plain = self.queries_with_rules(
+            batch(5.0), check(False), **self.SENSITIVE_RULES
+        )
+        flagged = self.queries_with_rules(
+            batch(50.0), check(True), **self.SENSITIVE_RULES
+        )
+        self.assertLessEqual(
+            len(flagged) - len(plain),
+            1,
+            "\n".join(
+                unified_diff(plain, flagged, "plain", "flagged", lineterm="", n=0)
+            ),
+        )
+
+    def test_manual_price_check_costs_at_most_four_queries(self):
+        """For a cashier whose manual prices need an approval, whether a price
+        was typed is checked against the register's pricelist: its rules and
+        company are read (four queries for an order of one line)."""
+        pricelist = self.env["product.pricelist"].create({"name": "Bakery prices"})
+        self.bakery.write(
+            {
+                "use_pricelist": True,
+                "pricelist_id": pricelist.id,
+                "available_pricelist_ids": [Command.set(pricelist.ids)],
+            }
+        )
+        session = self.start_session(self.bakery, self.cashier)
+        self.product_a.lst_price = 10.0
+        plain = self.queries_with_rules(
+            lambda: self.send_order(session, self.cashier),
+            self.assertOrderSynced(session),
+        )
+        checked = self.queries_with_rules(
+            lambda: self.send_order(session, self.cashier),
+            self.assertOrderSynced(session),
+            pos_price_change_rule="approval",
+        )
+        self.assertLessEqual(
+            len(checked) - len(plain),
+            4,
+            "\n".join(
+                unified_diff(plain, checked, "plain", "checked", lineterm="", n=0)
+            ),
         )
 
     def assertBackOfficeList(self, model, view_xmlid):

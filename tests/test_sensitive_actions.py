@@ -1,0 +1,402 @@
+from contextlib import contextmanager
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..models.res_users import ENABLED_PARAM
+from .common_approval import PIN, PosApprovalCommon
+
+# Core logs the refusal of a JSON-RPC call as a warning.
+HTTP_LOGGER = "odoo.http"
+# The rules each manager-only action's tests set on the cashier.
+RULE_FIELDS = {
+    "refund": "pos_refund_rule",
+    "price_change": "pos_price_change_rule",
+    "cash_move": "pos_cash_move_rule",
+}
+
+
+class SensitiveActionsCase(PosApprovalCommon):
+    """The cashier sells in their own session of the Bakery Shop, which has
+    cash; the manager approves with a PIN. The cashier's rules for the
+    manager-only actions are set per test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.restrict(cls.cashier)
+        cls.bakery.payment_method_ids |= cls.create_payment_method(
+            "Cash Bakery", cls.company_data["default_journal_cash"]
+        )
+        # Core wants accounting rights to move cash, as in its own tests.
+        cls.cashier.group_ids |= cls.env.ref("account.group_account_basic")
+        cls.bakery_session = cls.start_session(cls.bakery, cls.cashier)
+        cls.price = cls.product_a.lst_price
+
+    def set_rules(self, **rules):
+        self.cashier.write(rules)
+
+    @contextmanager
+    def case(self, name):
+        """A subtest whose changes are undone after it, the caches of the
+        cashier's rules with them."""
+        with self.subTest(name), self.env.cr.savepoint(flush=False) as savepoint:
+            yield
+            savepoint.rollback()
+        self.env.registry.clear_cache()
+        self.env.invalidate_all()
+
+    def sale(self, uuid=None, **line):
+        """A paid sale of one ``product_a`` at its price, as the POS app of
+        the cashier sends it, with ``line``'s values on its line (a refund:
+        ``qty`` -1 and ``refunded_orderline_id``)."""
+        payload = self.order_payload(
+            self.bakery_session, self.cashier, self.product_a, qty=line.get("qty", 1)
+        )
+        if uuid:
+            payload["uuid"] = uuid
+        values = payload["lines"][0][2]
+        values.update({"price_unit": self.price, **line})
+        amount = values["price_unit"] * values["qty"] * (1 - values["discount"] / 100)
+        values.update(price_subtotal=amount, price_subtotal_incl=amount)
+        payload.update(amount_total=amount, amount_paid=amount)
+        payload["payment_ids"][0][2]["amount"] = amount
+        return payload
+
+    def sync(self, payload):
+        """Send ``payload`` as the cashier's POS app does, over HTTP; return
+        the order recorded."""
+        response = self.call_kw("pos.order", "sync_from_ui", [[payload]])
+        self.assertRpcResult(response)
+        return self.env["pos.order"].search([("uuid", "=", payload["uuid"])])
+
+    def approve_order(self, action, uuid):
+        return self.call_kw(
+            "pos.config",
+            "pos_request_approval",
+            [[self.bakery.id], action, self.manager.id, PIN],
+            order_uuid=uuid,
+        )
+
+    def unapproved(self):
+        """(action, rule) of each entry the sync logged as unapproved."""
+        self.env.invalidate_all()
+        return [
+            (entry.action, entry.rule)
+            for entry in self.env["pos.restriction.log"].search(
+                [("rule", "=", "unapproved")], order="id"
+            )
+        ]
+
+    def sold_order(self):
+        """A paid order of the session, whose line a refund refers to."""
+        payload = self.sale()
+        return self.sync(payload)
+
+    def refund_payload(self, uuid=None):
+        line = self.sold_order().lines
+        return self.sale(uuid=uuid, qty=-1, refunded_orderline_id=line.id)
+
+
+@tagged("post_install", "-at_install")
+class TestSaleActionsFlagged(SensitiveActionsCase):
+    """A paid order is never refused for a manager-only action: what needed
+    an approval and has none is flagged for a manager's review."""
+
+    # Each case: the rules, the line's values, the actions flagged.
+    CASES = {
+        "refund allowed": ({}, "refund", set()),
+        "refund needs approval": (
+            {"pos_refund_rule": "approval"},
+            "refund",
+            {"refund"},
+        ),
+        "refund refused": ({"pos_refund_rule": "refused"}, "refund", {"refund"}),
+        "discount within limit": ({"pos_discount_limit": 10}, {"discount": 10}, set()),
+        "discount over limit": (
+            {"pos_discount_limit": 10},
+            {"discount": 25},
+            {"discount"},
+        ),
+        "manual price allowed": ({}, {"price_type": "manual", "price_unit": 5}, set()),
+        "manual price needs approval": (
+            {"pos_price_change_rule": "approval"},
+            {"price_type": "manual", "price_unit": 5},
+            {"price_change"},
+        ),
+        "manual price refused": (
+            {"pos_price_change_rule": "refused"},
+            {"price_type": "manual", "price_unit": 5},
+            {"price_change"},
+        ),
+        # The app says the price is the product's, and it is not.
+        "forged original price": (
+            {"pos_price_change_rule": "approval"},
+            {"price_type": "original", "price_unit": 5},
+            {"price_change"},
+        ),
+        "forged automatic price": (
+            {"pos_price_change_rule": "refused"},
+            {"price_type": "automatic", "price_unit": 5},
+            {"price_change"},
+        ),
+        "pricelist price": (
+            {"pos_price_change_rule": "refused"},
+            {"price_type": "original"},
+            set(),
+        ),
+    }
+
+    def payload_for(self, line):
+        return self.refund_payload() if line == "refund" else self.sale(**line)
+
+    @mute_logger(HTTP_LOGGER)
+    def test_paid_order_is_recorded_and_flagged_when_unapproved(self):
+        for name, (rules, line, flagged) in self.CASES.items():
+            with self.case(name):
+                self.set_rules(**rules)
+                order = self.sync(self.payload_for(line))
+                self.assertEqual(order.state, "paid", "a paid sale is never refused")
+                self.assertEqual(order.pos_needs_review, bool(flagged))
+                self.assertEqual(
+                    self.unapproved(), [(action, "unapproved") for action in flagged]
+                )
+                self.assertEqual(
+                    self.bakery_session.sudo().pos_review_count, 1 if flagged else 0
+                )
+
+    def test_approval_bound_to_order_lets_it_through_once(self):
+        for rules, action, line in [
+            ({"pos_refund_rule": "approval"}, "refund", "refund"),
+            ({"pos_discount_limit": 10}, "discount", {"discount": 25}),
+            (
+                {"pos_price_change_rule": "approval"},
+                "price_change",
+                {"price_type": "manual", "price_unit": 5},
+            ),
+        ]:
+            with self.case(action):
+                self.set_rules(**rules)
+                payload = self.payload_for(line)
+                self.assertRpcResult(self.approve_order(action, payload["uuid"]))
+                order = self.sync(payload)
+                self.assertFalse(order.pos_needs_review)
+                self.assertFalse(self.unapproved())
+                grant = self.grants().filtered(lambda g, a=action: g.action == a)
+                self.assertEqual(grant.order_uuid, payload["uuid"])
+                self.assertTrue(grant.used_date)
+                # Sent again, the order is the same: nothing flagged.
+                self.sync(payload)
+                self.assertFalse(order.pos_needs_review)
+                # Another order does not use that approval.
+                other = self.sync(self.payload_for(line))
+                self.assertTrue(other.pos_needs_review)
+                # The journal says who approved what, for which order.
+                approved = self.journal(self.bakery_session).filtered(
+                    lambda entry: entry.event == "approved"
+                )
+                self.assertIn(payload["uuid"], approved[:1].note)
+
+    def test_approval_for_one_action_does_not_cover_another(self):
+        self.set_rules(pos_discount_limit=10, pos_price_change_rule="approval")
+        payload = self.sale(discount=25, price_type="manual", price_unit=5)
+        self.assertRpcResult(self.approve_order("discount", payload["uuid"]))
+        order = self.sync(payload)
+        self.assertTrue(order.pos_needs_review)
+        self.assertEqual(self.unapproved(), [("price_change", "unapproved")])
+
+    def test_administrator_and_switch_off_flag_nothing(self):
+        self.set_rules(
+            pos_refund_rule="refused",
+            pos_price_change_rule="refused",
+            pos_discount_limit=0,
+        )
+        line = {"discount": 50, "price_type": "manual", "price_unit": 5}
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
+        self.assertFalse(self.sync(self.sale(**line)).pos_needs_review)
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
+        self.cashier.group_ids |= self.env.ref("point_of_sale.group_pos_manager")
+        self.assertFalse(self.sync(self.sale(**line)).pos_needs_review)
+        self.assertFalse(self.unapproved())
+
+    def test_only_an_administrator_marks_an_order_reviewed(self):
+        self.set_rules(pos_discount_limit=10)
+        order = self.sync(self.sale(discount=25))
+        response = self.call_kw("pos.order", "action_pos_reviewed", [order.ids])
+        self.assertIn("error", response)
+        self.assertTrue(order.pos_needs_review)
+        order.with_user(self.manager).action_pos_reviewed()
+        self.assertFalse(order.pos_needs_review)
+
+    def test_refused_action_is_not_approved_by_a_manager(self):
+        self.set_rules(pos_refund_rule="refused")
+        payload = self.refund_payload()
+        self.assertRefusedRule(
+            self.approve_order("refund", payload["uuid"]), "action_refused"
+        )
+        self.assertFalse(self.grants().filtered(lambda g: g.action == "refund"))
+
+    def test_approval_needs_the_order_and_something_to_approve(self):
+        self.set_rules(pos_refund_rule="approval")
+        self.assertIn("error", self.approve_order("refund", None))
+        self.assertIn("error", self.approve_order("price_change", "some-uuid"))
+        self.assertFalse(self.grants())
+
+
+@tagged("post_install", "-at_install")
+class TestBackOfficeRefund(SensitiveActionsCase):
+    """The back office has no keypad: a refund the cashier may not do alone
+    is refused there."""
+
+    def test_back_office_refund_follows_the_rule(self):
+        for rule, refusal in [
+            ("allowed", None),
+            ("approval", "approval_required"),
+            ("refused", "action_refused"),
+        ]:
+            with self.case(rule):
+                self.set_rules(pos_refund_rule=rule)
+                order = self.sold_order()
+                response = self.call_kw("pos.order", "refund", [order.ids])
+                refunds = order.refund_orders_count
+                if refusal:
+                    self.assertRefusedRule(response, refusal)
+                    self.assertEqual(refunds, 0)
+                    self.assertEqual(self.log_entries()[:1].action, "refund")
+                else:
+                    self.assertRpcResult(response)
+                    self.assertEqual(refunds, 1)
+
+    def test_administrator_refunds_in_the_cashier_s_session(self):
+        self.set_rules(pos_refund_rule="refused")
+        order = self.sold_order()
+        order.with_user(self.manager).refund()
+        self.assertEqual(order.refund_orders_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCashMoves(SensitiveActionsCase):
+    def cash_out(self):
+        return self.call_kw(
+            "pos.session",
+            "try_cash_in_out",
+            [
+                self.bakery_session.ids,
+                "out",
+                20.0,
+                "Float",
+                False,
+                {"translatedType": "out"},
+            ],
+        )
+
+    def cash_lines(self):
+        self.env.invalidate_all()
+        return self.bakery_session.sudo().statement_line_ids
+
+    def test_cash_move_follows_the_rule(self):
+        for rule, refusal in [
+            ("allowed", None),
+            ("approval", "approval_required"),
+            ("refused", "action_refused"),
+        ]:
+            with self.case(rule):
+                self.set_rules(pos_cash_move_rule=rule)
+                response = self.cash_out()
+                if refusal:
+                    data = self.assertRefusedRule(response, refusal)
+                    self.assertEqual(
+                        data["context"].get("approval_action"),
+                        "cash_move" if rule == "approval" else None,
+                    )
+                    self.assertFalse(self.cash_lines())
+                else:
+                    self.assertRpcResult(response)
+                    self.assertEqual(self.cash_lines().mapped("amount"), [-20.0])
+
+    def test_approved_cash_move_goes_through_once(self):
+        self.set_rules(pos_cash_move_rule="approval")
+        self.assertRpcResult(self.approve("cash_move", self.bakery))
+        self.assertRpcResult(self.cash_out())
+        self.assertRefusedRule(self.cash_out(), "approval_required")
+        self.assertEqual(self.cash_lines().mapped("amount"), [-20.0])
+
+    def test_a_cash_line_written_directly_is_a_cash_move(self):
+        self.set_rules(pos_cash_move_rule="refused")
+        response = self.call_kw(
+            "account.bank.statement.line",
+            "create",
+            [
+                {
+                    "pos_session_id": self.bakery_session.id,
+                    "journal_id": self.bakery_session.sudo().cash_journal_id.id,
+                    "amount": -20.0,
+                    "payment_ref": "Float",
+                }
+            ],
+        )
+        self.assertRefusedRule(response, "action_refused")
+        self.assertFalse(self.cash_lines())
+
+    def test_administrator_and_switch_off_move_cash(self):
+        self.set_rules(pos_cash_move_rule="refused")
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
+        self.assertRpcResult(self.cash_out())
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "True")
+        self.manager.group_ids |= self.env.ref("account.group_account_basic")
+        self.bakery_session.with_user(self.manager).try_cash_in_out(
+            "in", 5.0, "Change", False, {"translatedType": "in"}
+        )
+        self.assertEqual(sorted(self.cash_lines().mapped("amount")), [-20.0, 5.0])
+
+
+@tagged("post_install", "-at_install")
+class TestClosingCount(SensitiveActionsCase):
+    """For a cashier whose closing is a manager's end-of-day count."""
+
+    def test_closing_needs_the_manager_on_every_path(self):
+        self.set_rules(pos_closing_rule="approval")
+        for method, args in [
+            ("get_closing_control_data", []),
+            ("update_closing_control_state_session", [""]),
+            ("close_session_from_ui", []),
+            ("action_pos_session_closing_control", []),
+            ("action_pos_session_validate", []),
+        ]:
+            with self.subTest(method):
+                data = self.assertRefusedRule(
+                    self.call_kw(
+                        "pos.session", method, [self.bakery_session.ids, *args]
+                    ),
+                    "approval_required",
+                )
+                self.assertEqual(data["context"]["approval_action"], "close")
+        self.assertEqual(self.bakery_session.state, "opened")
+
+    def test_approved_closing_closes(self):
+        self.set_rules(pos_closing_rule="approval")
+        self.assertRpcResult(self.approve("close", self.bakery))
+        self.close_via_rpc(self.bakery_session)
+
+    def test_closing_allowed_by_default_and_for_administrators(self):
+        self.close_via_rpc(self.bakery_session)
+        self.set_rules(pos_closing_rule="approval")
+        session = self.start_session(self.clothes, self.cashier)
+        session.with_user(self.manager).action_pos_session_closing_control()
+        self.assertEqual(session.state, "closed")
+
+
+@tagged("post_install", "-at_install")
+class TestSensitiveRulesSent(SensitiveActionsCase):
+    def test_pos_app_receives_the_cashier_s_rules(self):
+        self.set_rules(pos_refund_rule="approval", pos_discount_limit=15)
+        data = self.bakery_session.with_user(self.cashier).load_data(["res.users"])
+        rules = data["res.users"][0]["pos_sensitive_rules"]
+        self.assertEqual(rules["refund"], "approval")
+        self.assertEqual(rules["discount_limit"], 15)
+        self.assertEqual(rules["cash_move"], "allowed")
+        self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
+        data = self.bakery_session.with_user(self.cashier).load_data(["res.users"])
+        self.assertEqual(
+            data["res.users"][0]["pos_sensitive_rules"]["refund"], "allowed"
+        )
