@@ -101,9 +101,12 @@ class PosOrder(models.Model):
     def _pos_price_typed(self, order, line, lines):
         """Whether the cashier typed the price of ``line``: said so by the app
         (``price_type``), or it is not what the order's pricelist gives."""
+        if not self._pos_priced_by_cashier(order, line):
+            return False
         if line["price_type"] == "manual":
             return True
-        if not self._pos_priced_by_pricelist(order, line):
+        if order.get("fiscal_position_id"):
+            # A fiscal position may map the taxes, and the price with them.
             return False
         # sudo: the pricelist's rules, whoever may read them
         product = self.env["product.product"].sudo().browse(line["product_id"])
@@ -125,18 +128,16 @@ class PosOrder(models.Model):
         return True
 
     @api.model
-    def _pos_priced_by_pricelist(self, order, line):
-        """Whether core prices ``line`` of ``order`` from the pricelist alone,
-        so that a price that differs from it was typed. Not: the parts of a
-        combo, loyalty rewards, the global discount (pos_discount), tips,
-        what a sale quotation priced (pos_sale), or an order whose fiscal
-        position may map its taxes and prices."""
+    def _pos_priced_by_cashier(self, order, line):
+        """Whether the cashier prices ``line`` of ``order``, not a module: not
+        the parts of a combo, loyalty rewards (pos_loyalty), the global
+        discount (pos_discount), tips, or what a sale quotation priced
+        (pos_sale)."""
         if (
             line.get("combo_parent_id")
             or line.get("combo_line_ids")
             or line.get("is_reward_line")
             or line.get("sale_order_line_id")
-            or order.get("fiscal_position_id")
         ):
             return False
         # sudo: the register's settings, as core reads them for the POS app

@@ -400,3 +400,50 @@ class TestSensitiveRulesSent(SensitiveActionsCase):
         self.assertEqual(
             data["res.users"][0]["pos_sensitive_rules"]["refund"], "allowed"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWhatTheCashierTyped(SensitiveActionsCase):
+    """What a module priced is not a price or a discount the cashier typed."""
+
+    def actions(self, **line):
+        order = {
+            "config_id": self.bakery.id,
+            "pricelist_id": False,
+            "currency_id": self.bakery.currency_id.id,
+            "fiscal_position_id": False,
+        }
+        values = {
+            "product_id": self.product_a.id,
+            "qty": 1,
+            "price_unit": 5.0,
+            "discount": 0.0,
+            "price_type": "manual",
+            "price_extra": 0.0,
+            **line,
+        }
+        rules = {
+            "refund": "approval",
+            "price_change": "approval",
+            "discount_limit": 10.0,
+        }
+        return self.env["pos.order"]._pos_sale_actions(order, [values], rules)
+
+    def test_module_priced_lines_are_not_price_changes(self):
+        for name, line in [
+            ("loyalty reward", {"is_reward_line": True}),
+            ("combo part", {"combo_parent_id": 1}),
+            ("combo", {"combo_line_ids": [1, 2]}),
+            ("quotation", {"sale_order_line_id": 1}),
+        ]:
+            with self.subTest(name):
+                self.assertEqual(self.actions(**line), set())
+        self.assertEqual(self.actions(), {"price_change"})
+
+    def test_typed_discount_counts_on_any_line(self):
+        self.assertEqual(self.actions(is_reward_line=True, discount=50.0), {"discount"})
+
+    def test_refund_keeps_the_refunded_price_and_discount(self):
+        self.assertEqual(
+            self.actions(qty=-1, discount=50.0, refunded_orderline_id=1), {"refund"}
+        )
