@@ -81,9 +81,12 @@ class PosOrder(models.Model):
         of an order and its ``lines``) that ``rules`` do not allow them."""
         actions = set()
         for line in lines:
-            if line["qty"] < 0 or line.get("refunded_orderline_id"):
+            refunded = line["qty"] < 0 and line.get("refunded_orderline_id")
+            if line["qty"] < 0:
                 actions.add("refund")
+            if refunded:
                 # A refund gives back what was sold, at its price and discount.
+                actions |= self._pos_refund_changes(line, refunded, rules)
                 continue
             if line["discount"] > rules["discount_limit"]:
                 actions.add("discount")
@@ -96,6 +99,20 @@ class PosOrder(models.Model):
             for action in actions
             if action == "discount" or rules[action] != "allowed"
         }
+
+    @api.model
+    def _pos_refund_changes(self, line, refunded_id, rules):
+        """What the refund ``line`` changed of the line it refunds: a price,
+        or a discount over both that line's and the cashier's limit."""
+        # sudo: the refunded line may be of a session the cashier cannot read
+        refunded = self.env["pos.order.line"].sudo().browse(refunded_id)
+        changes = set()
+        if line["discount"] > max(refunded.discount, rules["discount_limit"]):
+            changes.add("discount")
+        currency = refunded.order_id.currency_id
+        if currency.compare_amounts(line["price_unit"], refunded.price_unit):
+            changes.add("price_change")
+        return changes
 
     @api.model
     def _pos_price_typed(self, order, line, lines):

@@ -444,6 +444,28 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
         self.assertEqual(self.actions(is_reward_line=True, discount=50.0), {"discount"})
 
     def test_refund_keeps_the_refunded_price_and_discount(self):
+        line = self.sold_order().lines
+        line.sudo().discount = 50.0
+        refund = {
+            "qty": -1,
+            "refunded_orderline_id": line.id,
+            "price_type": "automatic",
+        }
         self.assertEqual(
-            self.actions(qty=-1, discount=50.0, refunded_orderline_id=1), {"refund"}
+            self.actions(**refund, discount=50.0, price_unit=line.price_unit),
+            {"refund"},
         )
+        self.assertEqual(
+            self.actions(**refund, discount=60.0, price_unit=1.0),
+            {"refund", "discount", "price_change"},
+        )
+
+    def test_refund_at_another_price_is_a_price_change(self):
+        self.set_rules(pos_price_change_rule="approval")
+        line = self.sold_order().lines
+        order = self.sync(
+            self.sale(qty=-1, refunded_orderline_id=line.id, price_unit=5.0)
+        )
+        self.assertEqual(order.state, "paid")
+        self.assertTrue(order.pos_needs_review)
+        self.assertEqual(self.unapproved(), [("price_change", "unapproved")])
