@@ -12,7 +12,20 @@ import {
     rememberHeldSales,
 } from "@pos_session_restriction/held_sales/held_sales_memory.esm";
 import {_t} from "@web/core/l10n/translation";
+import {makeAwaitable} from "@point_of_sale/app/utils/make_awaitable_dialog";
 import {patch} from "@web/core/utils/patch";
+
+// What a user the restrictions do not bind may do of the manager-only actions
+// (models/res_users_sensitive_actions.py, UNRESTRICTED_RULES).
+const UNRESTRICTED_RULES = {
+    refund: "allowed",
+    price_change: "allowed",
+    cash_move: "allowed",
+    close: "allowed",
+    discount_limit: 100,
+};
+// The manager-only actions done in an order: a manager approves them for it.
+const SALE_ACTIONS = ["refund", "discount", "price_change"];
 
 patch(PosStore.prototype, {
     /**
@@ -125,8 +138,155 @@ patch(PosStore.prototype, {
                 resume: _t("Manager approval: resume the session"),
                 close: _t("Manager approval: close the session"),
                 open: _t("Manager approval: open the register"),
+                refund: _t("Manager approval: refund a sale"),
+                discount: _t("Manager approval: discount over your limit"),
+                price_change: _t("Manager approval: change a price"),
+                cash_move: _t("Manager approval: cash in or out"),
             }[action] || _t("Manager approval")
         );
+    },
+    /**
+     * What the logged-in user may do of the manager-only actions, as the
+     * server sent it with the user's data (``pos_sensitive_rules``): refund,
+     * price_change, cash_move and close are ``allowed``, ``approval`` or
+     * ``refused``; discount_limit is a percentage.
+     *
+     * @returns {Object}
+     */
+    sensitiveRules() {
+        return {...UNRESTRICTED_RULES, ...this.user?.raw?.pos_sensitive_rules};
+    },
+    /**
+     * Whether a line discount of ``discount`` percent is over the user's
+     * limit, so that a manager approves it.
+     *
+     * @param {Number|String} discount
+     * @returns {Boolean}
+     */
+    isDiscountOverLimit(discount) {
+        const value = parseFloat(discount);
+        return !isNaN(value) && value > this.sensitiveRules().discount_limit;
+    },
+    /**
+     * Whether the cashier may do the manager-only ``action`` now: at once when
+     * their rules allow it (no request to the server), never when they refuse
+     * it (a dialog says why and who can change it), and once a manager typed
+     * their PIN when they ask for an approval. A sale's action is approved
+     * for its order, ``orderUuid``, once: the server binds it to that order.
+     * Offline, no manager can approve: the action goes through, and the order
+     * will be flagged for a manager's review when it syncs.
+     *
+     * @param {String} action refund, discount, price_change, cash_move or close
+     * @param {Object} [options]
+     * @param {String} [options.orderUuid] the order of a sale's action
+     * @returns {Promise<Boolean>}
+     */
+    async askSensitiveAction(action, {orderUuid} = {}) {
+        const rule = action === "discount" ? "approval" : this.sensitiveRules()[action];
+        if (!rule || rule === "allowed") {
+            return true;
+        }
+        if (rule === "refused") {
+            this.showSensitiveRefusal(action);
+            return false;
+        }
+        const isSale = SALE_ACTIONS.includes(action);
+        this.approvedSaleActions ||= new Map();
+        const approved = this.approvedSaleActions.get(orderUuid);
+        if (isSale && approved?.has(action)) {
+            return true;
+        }
+        const outcome = await makeAwaitable(this.dialog, ApprovalPopup, {
+            configId: this.config.id,
+            action,
+            title: this.approvalTitle(action),
+            ...(isSale ? {orderUuid, allowOffline: true} : {}),
+        });
+        if (!outcome) {
+            return false;
+        }
+        if (isSale) {
+            this.approvedSaleActions.set(
+                orderUuid,
+                new Set([...(approved || []), action])
+            );
+        }
+        if (outcome === "offline") {
+            this.dialog.add(AlertDialog, {
+                title: _t("Allowed offline"),
+                body: _t(
+                    "The register cannot reach the server, so no manager can approve this now: it is allowed. The order will be flagged for a manager's review when it syncs."
+                ),
+            });
+        }
+        return true;
+    },
+    /**
+     * Tell the cashier that their settings refuse them the manager-only
+     * ``action``, and who can change that.
+     *
+     * @param {String} action refund, price_change or cash_move
+     */
+    showSensitiveRefusal(action) {
+        const pos = this.config.name;
+        const message = {
+            refund: _t(
+                "Your user settings do not allow you to refund a sale at '%(pos)s'.",
+                {pos}
+            ),
+            price_change: _t(
+                "Your user settings do not allow you to change a price by hand at '%(pos)s'.",
+                {pos}
+            ),
+            cash_move: _t(
+                "Your user settings do not allow you to put cash in or take cash out at '%(pos)s'.",
+                {pos}
+            ),
+        }[action];
+        const title = {
+            refund: _t("Refunds refused"),
+            price_change: _t("Price changes refused"),
+            cash_move: _t("Cash in and out refused"),
+        }[action];
+        this.dialog.add(RestrictionPopup, {
+            title,
+            message,
+            note: _t(
+                "Only a Point of Sale administrator can change this, on your user's POS Session Restrictions page."
+            ),
+            canLeave: false,
+            canStay: true,
+            stayLabel: _t("Ok"),
+        });
+    },
+    async setDiscountFromUI(line, val) {
+        // A discount over the cashier's limit is a manager's to approve, for
+        // this order.
+        if (
+            this.isDiscountOverLimit(val) &&
+            !(await this.askSensitiveAction("discount", {
+                orderUuid: line.order_id.uuid,
+            }))
+        ) {
+            this.numberBuffer.reset();
+            return;
+        }
+        return await super.setDiscountFromUI(...arguments);
+    },
+    async closeSession() {
+        // For some, closing is a manager's end-of-day count: ask for it before
+        // the server refuses.
+        if (
+            this.session.state === "opened" &&
+            !this.closingApproved &&
+            this.sensitiveRules().close === "approval"
+        ) {
+            if (!(await this.askSensitiveAction("close"))) {
+                return;
+            }
+            this.closingApproved = true;
+        }
+        return await super.closeSession(...arguments);
     },
     /**
      * Ask a manager to approve ``action`` on this register, by PIN; once
@@ -154,6 +314,8 @@ patch(PosStore.prototype, {
             this.session.update({user_id: this.user});
             await this.syncAllOrders();
         } else if (action === "close") {
+            // The approval lasts until the session is closed.
+            this.closingApproved = true;
             await this.closeSession();
         } else {
             window.location.reload();

@@ -1,7 +1,7 @@
-import {Component, onWillStart, useState} from "@odoo/owl";
+import {Component, onMounted, onWillStart, useState} from "@odoo/owl";
+import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 import {Dialog} from "@web/core/dialog/dialog";
 import {PinKeypad} from "@pos_session_restriction/app/components/pin_keypad/pin_keypad.esm";
-import {RPCError} from "@web/core/network/rpc";
 import {_t} from "@web/core/l10n/translation";
 import {useAsyncLockedMethod} from "@point_of_sale/app/hooks/hooks";
 import {usePos} from "@point_of_sale/app/hooks/pos_hook";
@@ -9,8 +9,13 @@ import {usePos} from "@point_of_sale/app/hooks/pos_hook";
 /**
  * A manager's approval at the register: a Point of Sale administrator of the
  * register's company picks their name and types their PIN on the keypad. The
- * server checks it and grants the cashier ``action`` once; then
- * ``onApproved`` retries what was refused.
+ * server checks it and grants the cashier ``action`` once (for the order
+ * ``orderUuid``, for a sale's action); then ``onApproved`` retries what was
+ * refused, and ``getPayload`` (as ``makeAwaitable`` gives it) says so.
+ *
+ * With ``allowOffline``, a register that cannot reach the server closes the
+ * dialog with ``getPayload("offline")``: the caller lets the action go, and the
+ * server flags the order when it syncs.
  */
 export class ApprovalPopup extends Component {
     static template = "pos_session_restriction.ApprovalPopup";
@@ -19,7 +24,10 @@ export class ApprovalPopup extends Component {
         configId: Number,
         action: String,
         title: String,
-        onApproved: Function,
+        orderUuid: {type: String, optional: true},
+        allowOffline: {type: Boolean, optional: true},
+        onApproved: {type: Function, optional: true},
+        getPayload: {type: Function, optional: true},
         close: Function,
     };
 
@@ -34,15 +42,43 @@ export class ApprovalPopup extends Component {
         });
         this.confirm = useAsyncLockedMethod(this.confirm);
         onWillStart(async () => {
-            this.state.approvers = await this.pos.data.call(
-                "pos.config",
-                "pos_approvers",
-                [[this.props.configId]]
-            );
+            try {
+                this.state.approvers = await this.pos.data.call(
+                    "pos.config",
+                    "pos_approvers",
+                    [[this.props.configId]]
+                );
+            } catch (error) {
+                if (!this.isOffline(error)) {
+                    throw error;
+                }
+                this.offline = true;
+            }
             if (this.state.approvers.length === 1) {
                 this.state.approverId = this.state.approvers[0].id;
             }
         });
+        onMounted(() => {
+            if (this.offline) {
+                this.goOffline();
+            }
+        });
+    }
+
+    /**
+     * Whether ``error`` says the server cannot be reached, and the caller
+     * lets the action go offline.
+     *
+     * @param {Error} error
+     * @returns {Boolean}
+     */
+    isOffline(error) {
+        return Boolean(this.props.allowOffline) && error instanceof ConnectionLostError;
+    }
+
+    goOffline() {
+        this.props.getPayload?.("offline");
+        this.props.close();
     }
 
     get noApproverMessage() {
@@ -69,14 +105,22 @@ export class ApprovalPopup extends Component {
         const pin = this.state.pin;
         // The PIN goes to the server once, and leaves the screen at once.
         this.state.pin = "";
+        const args = [
+            [this.props.configId],
+            this.props.action,
+            this.state.approverId,
+            pin,
+        ];
+        if (this.props.orderUuid) {
+            args.push(this.props.orderUuid);
+        }
         try {
-            await this.pos.data.call("pos.config", "pos_request_approval", [
-                [this.props.configId],
-                this.props.action,
-                this.state.approverId,
-                pin,
-            ]);
+            await this.pos.data.call("pos.config", "pos_request_approval", args);
         } catch (error) {
+            if (this.isOffline(error)) {
+                this.goOffline();
+                return;
+            }
             if (error instanceof RPCError && error.data?.message) {
                 this.state.error = error.data.message;
                 this.state.locked = error.data.context?.rule === "approval_locked";
@@ -84,7 +128,8 @@ export class ApprovalPopup extends Component {
             }
             throw error;
         }
+        this.props.getPayload?.(true);
         this.props.close();
-        await this.props.onApproved();
+        await this.props.onApproved?.();
     }
 }
