@@ -61,6 +61,7 @@
         "static/description/dashboard_view_only.png",
         "static/description/users_form.png",
         "static/description/approval_keypad.png",
+        "static/description/refund_keypad.png",
         "static/description/hand_over_dialog.png",
         "static/description/supervision_board.png",
         "static/description/outside_hours.png",
