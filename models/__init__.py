@@ -31,5 +31,6 @@ from . import pos_session_held_sales
 from . import pos_pack_operation_lot
 from . import pos_bill
 from . import pos_order_browser_sales
+from . import pos_order_sale_actions
 from . import pos_order_review
 from . import pos_session_review

@@ -161,11 +161,12 @@ class PosApprovalGrant(models.Model):
         return grant_actions[-1] if grant_actions else False
 
     @api.model
-    def _use_for_orders_sql(self, user, uuids):
+    def _use_for_orders_sql(self, user, configs, uuids):
         """The SQL that marks used the approvals of manager-only actions given
-        to ``user`` for the orders ``uuids``, returning each one's order uuid
-        and action. An approval binds one order: however late a paid order
-        arrives (offline), and however often it is sent, it is that order's."""
+        to ``user`` at the registers ``configs`` for the orders ``uuids``,
+        returning each one's order uuid and action. An approval binds one
+        order: however late a paid order arrives (offline), it is that
+        order's."""
         self.flush_model()
         now = fields.Datetime.now()
         return SQL(
@@ -173,12 +174,13 @@ class PosApprovalGrant(models.Model):
             UPDATE pos_approval_grant
                SET used_date = COALESCE(used_date, %(now)s),
                    done_date = COALESCE(done_date, %(now)s)
-             WHERE user_id = %(user)s AND order_uuid IN %(uuids)s
-               AND action IN %(actions)s
+             WHERE user_id = %(user)s AND config_id IN %(configs)s
+               AND order_uuid IN %(uuids)s AND action IN %(actions)s
          RETURNING order_uuid, action
             """,
             now=now,
             user=user.id,
+            configs=tuple(configs.ids),
             uuids=tuple(uuids),
             actions=SALE_ACTIONS,
         )

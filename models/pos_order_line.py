@@ -3,6 +3,19 @@ from odoo import api, models
 # What core writes on the lines of an order once it is paid: their cost, for its
 # margin.
 COST_LINE_FIELDS = {"total_cost", "is_total_cost_computed"}
+# What a line sells: changed on a paid order, it may be a manager-only action.
+SOLD_LINE_FIELDS = {
+    "qty",
+    "price_unit",
+    "discount",
+    "price_type",
+    "price_extra",
+    "product_id",
+    "refunded_orderline_id",
+    "combo_parent_id",
+    "combo_line_ids",
+    "order_id",
+}
 
 
 class PosOrderLine(models.Model):
@@ -14,8 +27,11 @@ class PosOrderLine(models.Model):
         default = self.env.context.get("default_order_id")
         order_ids = {vals.get("order_id", default) for vals in vals_list}
         order_ids -= {None, False}
-        self.env["pos.order"].browse(order_ids)._check_pos_selling()
-        return super().create(vals_list)
+        orders = self.env["pos.order"].browse(order_ids)
+        orders._check_pos_selling()
+        lines = super().create(vals_list)
+        orders._check_pos_paid_changes()
+        return lines
 
     def write(self, vals):
         # sudo: refuse a line of a hidden order by its rule, not by failing to read it
@@ -24,7 +40,10 @@ class PosOrderLine(models.Model):
             orders |= orders.browse(vals["order_id"])
         if not self._pos_costed_once_paid_online(vals, orders):
             orders._check_pos_selling()
-        return super().write(vals)
+        res = super().write(vals)
+        if SOLD_LINE_FIELDS & vals.keys():
+            orders._check_pos_paid_changes()
+        return res
 
     def unlink(self):
         self.sudo().order_id._check_pos_selling()

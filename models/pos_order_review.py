@@ -7,8 +7,8 @@ from odoo.tools import SQL
 from ..exceptions import PosSessionRestrictionError
 from .res_users_sensitive_actions import UNRESTRICTED_RULES
 
-# The states of an order sent paid: the customer has paid and left.
-PAID_STATES = ("paid", "done", "invoiced")
+# Cursor data while a sync is under way: the orders core paid in it.
+PAID_IN_SYNC = "pos_session_restriction.paid_in_sync"
 
 
 class PosOrder(models.Model):
@@ -35,37 +35,92 @@ class PosOrder(models.Model):
         self.sudo().write({"pos_needs_review": False})
         return True
 
+    def write(self, vals):
+        if "pos_needs_review" in vals and not (
+            self.env.su or self.env.user._pos_is_pos_administrator()
+        ):
+            raise AccessError(
+                self.env._("Only a Point of Sale administrator reviews an order.")
+            )
+        return super().write(vals)
+
     @api.model
     def sync_from_ui(self, orders):
         # A paid order is never refused for a manager-only action (DESIGN §9):
-        # what it holds that needed an approval and has none is flagged.
-        result = super().sync_from_ui(orders)
-        user = self.env.user
-        sensitive = user._pos_sensitive_rules()
-        if sensitive != UNRESTRICTED_RULES:
-            paid = {
-                order.get("uuid")
-                for order in orders
-                if order.get("state") in PAID_STATES
-            }
-            needs = self._pos_needed_approvals(result, paid, sensitive)
-            if needs:
-                self._pos_flag_unapproved(needs)
+        # what it holds that needed an approval and has none is flagged, for
+        # the whole batch at once. Core pays the orders one by one
+        # (action_pos_order_paid), whatever they said of their state.
+        rules = self.env.user._pos_sensitive_rules()
+        if rules == UNRESTRICTED_RULES:
+            return super().sync_from_ui(orders)
+        paid = self.env.cr.cache.setdefault(PAID_IN_SYNC, [])
+        try:
+            result = super().sync_from_ui(orders)
+        finally:
+            self.env.cr.cache.pop(PAID_IN_SYNC, None)
+        needs = self._pos_needed_approvals(result, set(paid), rules)
+        if needs:
+            self._pos_flag_unapproved(needs)
         return result
 
+    def action_pos_order_paid(self):
+        res = super().action_pos_order_paid()
+        paid = self.env.cr.cache.get(PAID_IN_SYNC)
+        if paid is not None:
+            paid.append(self.id)
+        else:
+            # Paid outside a sync (by RPC, say): judged alone.
+            self._pos_review_paid()
+        return res
+
+    def _pos_review_paid(self):
+        """Flag this paid order if it holds a manager-only action its
+        cashier needed an approval for and has none."""
+        rules = self.env.user._pos_sensitive_rules()
+        if rules == UNRESTRICTED_RULES:
+            return
+        needs = self._pos_needed_approvals(self._pos_sale_data(), set(self.ids), rules)
+        if needs:
+            self._pos_flag_unapproved(needs)
+
+    def _check_pos_paid_changes(self):
+        """Raise if these orders, once paid, now hold a manager-only action
+        the current user may not do alone: what a cashier writes on a paid
+        order's lines is no sale arriving, and no keypad is at hand there."""
+        if PAID_IN_SYNC in self.env.cr.cache:
+            # Sales arriving, paid: flagged once the batch is recorded.
+            return
+        user = self.env.user
+        rules = user._pos_sensitive_rules()
+        if rules == UNRESTRICTED_RULES:
+            return
+        # sudo: the orders' state, whoever may read them
+        orders = self.sudo().filtered(lambda o: o.state not in ("draft", "cancel"))
+        if not orders:
+            return
+        needs = self._pos_needed_approvals(
+            orders._pos_sale_data(), set(orders.ids), rules
+        )
+        for order, actions in needs.values():
+            config = self.env["pos.config"].browse(order["config_id"])
+            session = self.env["pos.session"].browse(order["session_id"])
+            action = min(actions)
+            user._pos_refuse(
+                user._pos_refusal(action, config, session), action, config, session
+            )
+
     @api.model
-    def _pos_needed_approvals(self, result, uuids, rules):
-        """The orders among ``result`` (the data core answers a sync with)
-        sent paid as ``uuids``, mapped to the manager-only actions in them
-        that ``rules`` (the cashier's) ask an approval for: from the orders as
-        recorded, whatever the app said it did."""
+    def _pos_needed_approvals(self, data, order_ids, rules):
+        """The orders ``order_ids`` among ``data`` (orders and lines, as core
+        answers a sync), mapped to the manager-only actions in them that
+        ``rules`` (the cashier's) ask an approval for."""
         orders = {
             order["id"]: order
-            for order in result.get("pos.order", ())
-            if order.get("uuid") in uuids
+            for order in data.get("pos.order", ())
+            if order["id"] in order_ids
         }
         lines = defaultdict(list)
-        for line in result.get("pos.order.line", ()):
+        for line in data.get("pos.order.line", ()):
             if line.get("order_id") in orders:
                 lines[line["order_id"]].append(line)
         needs = {}
@@ -74,97 +129,6 @@ class PosOrder(models.Model):
             if actions:
                 needs[order_id] = (orders[order_id], actions)
         return needs
-
-    @api.model
-    def _pos_sale_actions(self, order, lines, rules):
-        """The manager-only actions the cashier took in ``order`` (the data
-        of an order and its ``lines``) that ``rules`` do not allow them."""
-        actions = set()
-        for line in lines:
-            refunded = line["qty"] < 0 and line.get("refunded_orderline_id")
-            if line["qty"] < 0:
-                actions.add("refund")
-            if refunded:
-                # A refund gives back what was sold, at its price and discount.
-                actions |= self._pos_refund_changes(line, refunded, rules)
-                continue
-            if line["discount"] > rules["discount_limit"]:
-                actions.add("discount")
-            if rules["price_change"] != "allowed" and self._pos_price_typed(
-                order, line, lines
-            ):
-                actions.add("price_change")
-        return {
-            action
-            for action in actions
-            if action == "discount" or rules[action] != "allowed"
-        }
-
-    @api.model
-    def _pos_refund_changes(self, line, refunded_id, rules):
-        """What the refund ``line`` changed of the line it refunds: a price,
-        or a discount over both that line's and the cashier's limit."""
-        # sudo: the refunded line may be of a session the cashier cannot read
-        refunded = self.env["pos.order.line"].sudo().browse(refunded_id)
-        changes = set()
-        if line["discount"] > max(refunded.discount, rules["discount_limit"]):
-            changes.add("discount")
-        currency = refunded.order_id.currency_id
-        if currency.compare_amounts(line["price_unit"], refunded.price_unit):
-            changes.add("price_change")
-        return changes
-
-    @api.model
-    def _pos_price_typed(self, order, line, lines):
-        """Whether the cashier typed the price of ``line``: said so by the app
-        (``price_type``), or it is not what the order's pricelist gives."""
-        if not self._pos_priced_by_cashier(order, line):
-            return False
-        if line["price_type"] == "manual":
-            return True
-        if order.get("fiscal_position_id"):
-            # A fiscal position may map the taxes, and the price with them.
-            return False
-        # sudo: the pricelist's rules, whoever may read them
-        product = self.env["product.product"].sudo().browse(line["product_id"])
-        pricelist = self.env["product.pricelist"].sudo().browse(order["pricelist_id"])
-        currency = self.env["res.currency"].browse(order["currency_id"])
-        # A tracked product's lines share the price of their total quantity.
-        quantities = {
-            line["qty"],
-            sum(o["qty"] for o in lines if o["product_id"] == line["product_id"]),
-        }
-        for qty in quantities:
-            price = (
-                pricelist._get_product_price(product, qty)
-                if pricelist
-                else product.lst_price
-            ) + (line.get("price_extra") or 0.0)
-            if not currency.compare_amounts(price, line["price_unit"]):
-                return False
-        return True
-
-    @api.model
-    def _pos_priced_by_cashier(self, order, line):
-        """Whether the cashier prices ``line`` of ``order``, not a module: not
-        the parts of a combo, loyalty rewards (pos_loyalty), the global
-        discount (pos_discount), tips, or what a sale quotation priced
-        (pos_sale)."""
-        if (
-            line.get("combo_parent_id")
-            or line.get("combo_line_ids")
-            or line.get("is_reward_line")
-            or line.get("sale_order_line_id")
-        ):
-            return False
-        # sudo: the register's settings, as core reads them for the POS app
-        config = self.env["pos.config"].sudo().browse(order["config_id"])
-        special = {
-            config[name].id
-            for name in ("discount_product_id", "tip_product_id")
-            if name in config._fields
-        }
-        return line["product_id"] not in special
 
     @api.model
     def _pos_flag_unapproved(self, needs):
@@ -209,7 +173,11 @@ class PosOrder(models.Model):
                 INSERT INTO %(log)s (%(names)s) SELECT %(names)s FROM missing
                 """,
                 used=grants._use_for_orders_sql(
-                    self.env.user, {uuid for _order_id, uuid in entries}
+                    self.env.user,
+                    self.env["pos.config"].browse(
+                        {order["config_id"] for order, _actions in needs.values()}
+                    ),
+                    {uuid for _order_id, uuid in entries},
                 ),
                 names=names,
                 rows=SQL(", ").join(

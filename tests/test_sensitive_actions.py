@@ -1,5 +1,7 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
+from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -40,7 +42,7 @@ class SensitiveActionsCase(PosApprovalCommon):
     def case(self, name):
         """A subtest whose changes are undone after it, the caches of the
         cashier's rules with them."""
-        with self.subTest(name), self.env.cr.savepoint(flush=False) as savepoint:
+        with self.subTest(name), self.env.cr.savepoint() as savepoint:
             yield
             savepoint.rollback()
         self.env.registry.clear_cache()
@@ -338,6 +340,37 @@ class TestCashMoves(SensitiveActionsCase):
         self.assertRefusedRule(response, "action_refused")
         self.assertFalse(self.cash_lines())
 
+    def test_cash_move_is_checked_in_every_state_of_an_open_session(self):
+        self.set_rules(pos_cash_move_rule="refused")
+        self.assertRpcResult(
+            self.call_kw(
+                "pos.session",
+                "update_closing_control_state_session",
+                [self.bakery_session.ids, ""],
+            )
+        )
+        self.assertRefusedRule(self.cash_out(), "action_refused")
+        self.assertFalse(self.cash_lines())
+
+    def test_changing_or_deleting_a_cash_move_is_a_cash_move(self):
+        self.assertRpcResult(self.cash_out())
+        line = self.cash_lines()
+        self.set_rules(pos_cash_move_rule="refused")
+        for name, args in [
+            ("write", [line.ids, {"amount": -1000.0}]),
+            ("unlink", [line.ids]),
+        ]:
+            with self.subTest(name):
+                self.assertRefusedRule(
+                    self.call_kw("account.bank.statement.line", name, args),
+                    "action_refused",
+                )
+        self.assertEqual(self.cash_lines().mapped("amount"), [-20.0])
+
+    def test_closing_posts_its_cash_whatever_the_cash_rule(self):
+        self.set_rules(pos_cash_move_rule="refused")
+        self.close_via_rpc(self.bakery_session)
+
     def test_administrator_and_switch_off_move_cash(self):
         self.set_rules(pos_cash_move_rule="refused")
         self.env["ir.config_parameter"].set_param(ENABLED_PARAM, "False")
@@ -362,6 +395,8 @@ class TestClosingCount(SensitiveActionsCase):
             ("close_session_from_ui", []),
             ("action_pos_session_closing_control", []),
             ("action_pos_session_validate", []),
+            ("write", [{"state": "closed"}]),
+            ("write", [{"state": "closing_control"}]),
         ]:
             with self.subTest(method):
                 data = self.assertRefusedRule(
@@ -404,16 +439,23 @@ class TestSensitiveRulesSent(SensitiveActionsCase):
 
 @tagged("post_install", "-at_install")
 class TestWhatTheCashierTyped(SensitiveActionsCase):
-    """What a module priced is not a price or a discount the cashier typed."""
+    """What a module priced is not a price or a discount the cashier typed;
+    what the app merely says of a line decides nothing."""
 
-    def actions(self, **line):
-        order = {
+    RULES = {"refund": "approval", "price_change": "approval", "discount_limit": 10.0}
+
+    def order_data(self, **order):
+        return {
             "config_id": self.bakery.id,
-            "pricelist_id": False,
+            "pricelist_id": self.bakery.pricelist_id.id,
             "currency_id": self.bakery.currency_id.id,
             "fiscal_position_id": False,
+            **order,
         }
-        values = {
+
+    def line_data(self, **line):
+        return {
+            "id": 1,
             "product_id": self.product_a.id,
             "qty": 1,
             "price_unit": 5.0,
@@ -422,28 +464,87 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
             "price_extra": 0.0,
             **line,
         }
-        rules = {
-            "refund": "approval",
-            "price_change": "approval",
-            "discount_limit": 10.0,
-        }
-        return self.env["pos.order"]._pos_sale_actions(order, [values], rules)
+
+    def actions(self, order=None, lines=None, **line):
+        return self.env["pos.order"]._pos_sale_actions(
+            order or self.order_data(), lines or [self.line_data(**line)], self.RULES
+        )
 
     def test_module_priced_lines_are_not_price_changes(self):
         for name, line in [
             ("loyalty reward", {"is_reward_line": True}),
-            ("combo part", {"combo_parent_id": 1}),
-            ("combo", {"combo_line_ids": [1, 2]}),
             ("quotation", {"sale_order_line_id": 1}),
         ]:
             with self.subTest(name):
                 self.assertEqual(self.actions(**line), set())
         self.assertEqual(self.actions(), {"price_change"})
 
+    def test_only_a_combo_s_parts_are_priced_by_the_combo(self):
+        combo = self.env["product.combo"].create(
+            {
+                "name": "Drinks",
+                "combo_item_ids": [Command.create({"product_id": self.product_a.id})],
+            }
+        )
+        menu = self.env["product.product"].create(
+            {"name": "Menu", "type": "combo", "combo_ids": [Command.link(combo.id)]}
+        )
+        parent = self.line_data(id=1, product_id=menu.id, combo_line_ids=[2])
+        part = self.line_data(id=2, combo_parent_id=1)
+        self.assertEqual(self.actions(lines=[parent, part]), set())
+        # A line linked to another as its combo is priced by the cashier.
+        parent.update(product_id=self.product_b.id, price_type="original")
+        self.assertEqual(self.actions(lines=[parent, part]), {"price_change"})
+
     def test_typed_discount_counts_on_any_line(self):
         self.assertEqual(self.actions(is_reward_line=True, discount=50.0), {"discount"})
 
-    def test_refund_keeps_the_refunded_price_and_discount(self):
+    def test_global_discount_counts_against_the_limit(self):
+        sale = self.line_data(id=1, price_unit=100.0, price_type="original")
+        sale["price_unit"] = self.product_a.lst_price
+        discount = self.line_data(id=2, product_id=self.product_b.id)
+        order = self.env["pos.order"]
+        with patch.object(
+            type(order),
+            "_pos_is_global_discount",
+            lambda self, line, config: line["id"] == 2,
+        ):
+            for percent, actions in [(10, set()), (50, {"discount"})]:
+                with self.subTest(percent=percent):
+                    discount["price_unit"] = -sale["price_unit"] * percent / 100
+                    self.assertEqual(self.actions(lines=[sale, discount]), actions)
+
+    def test_a_negative_price_is_a_refund(self):
+        self.assertEqual(
+            self.actions(price_unit=-500.0, price_type="original"),
+            {"refund", "price_change"},
+        )
+
+    def test_forged_pricelist_or_fiscal_position_is_a_price_change(self):
+        staff = self.env["product.pricelist"].create({"name": "Staff"})
+        position = self.env["account.fiscal.position"].create({"name": "Elsewhere"})
+        line = {"price_type": "original", "price_unit": self.product_a.lst_price}
+        self.assertEqual(self.actions(**line), set())
+        for name, order in [
+            ("pricelist", {"pricelist_id": staff.id}),
+            ("fiscal position", {"fiscal_position_id": position.id}),
+        ]:
+            with self.subTest(name):
+                self.assertEqual(
+                    self.actions(order=self.order_data(**order), **line),
+                    {"price_change"},
+                )
+
+    def test_what_is_no_number_is_a_price_change(self):
+        for name, line in [
+            ("overflow", {"price_type": "original", "price_extra": 1e308}),
+            ("not a number", {"price_unit": float("nan")}),
+            ("discount not a number", {"discount": float("nan")}),
+        ]:
+            with self.subTest(name):
+                self.assertIn("price_change", self.actions(**line))
+
+    def test_refund_keeps_the_refunded_product_price_and_discount(self):
         line = self.sold_order().lines
         line.sudo().discount = 50.0
         refund = {
@@ -459,6 +560,10 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
             self.actions(**refund, discount=60.0, price_unit=1.0),
             {"refund", "discount", "price_change"},
         )
+        other_product = {"product_id": self.product_b.id, "price_unit": line.price_unit}
+        self.assertEqual(
+            self.actions(**refund, **other_product), {"refund", "price_change"}
+        )
 
     def test_refund_at_another_price_is_a_price_change(self):
         self.set_rules(pos_price_change_rule="approval")
@@ -469,3 +574,102 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
         self.assertEqual(order.state, "paid")
         self.assertTrue(order.pos_needs_review)
         self.assertEqual(self.unapproved(), [("price_change", "unapproved")])
+
+
+@tagged("post_install", "-at_install")
+class TestWaysAroundTheFlags(SensitiveActionsCase):
+    """However the order gets paid or changed, what needed an approval is
+    flagged, or refused where no sale is arriving."""
+
+    def setUp(self):
+        super().setUp()
+        self.set_rules(pos_discount_limit=10)
+
+    def test_draft_then_paid_is_flagged(self):
+        payload = self.sale(discount=50)
+        draft = dict(payload, state="draft", payment_ids=[], amount_paid=0.0)
+        self.sync(draft)
+        paid = self.sync(dict(payload, lines=[]))
+        self.assertEqual(paid.state, "paid")
+        self.assertTrue(paid.pos_needs_review)
+        self.assertEqual(self.unapproved(), [("discount", "unapproved")])
+
+    def test_paid_without_saying_so_is_flagged(self):
+        for name, drop in [("no state", "state"), ("no uuid", "uuid")]:
+            with self.case(name):
+                payload = self.sale(discount=50)
+                uuid = payload["uuid"]
+                del payload[drop]
+                self.assertRpcResult(
+                    self.call_kw("pos.order", "sync_from_ui", [[payload]])
+                )
+                order = self.env["pos.order"].search(
+                    [("uuid", "=", uuid)] if drop == "state" else [],
+                    order="id desc",
+                    limit=1,
+                )
+                self.assertEqual(order.state, "paid")
+                self.assertTrue(order.pos_needs_review)
+
+    def test_paid_by_rpc_outside_sync_is_flagged(self):
+        payload = self.sale(discount=50)
+        order = self.sync(dict(payload, state="draft", payment_ids=[], amount_paid=0.0))
+        payment = payload["payment_ids"][0][2]
+        self.assertRpcResult(
+            self.call_kw(
+                "pos.order",
+                "add_payment",
+                [order.ids, dict(payment, pos_order_id=order.id)],
+            )
+        )
+        self.assertRpcResult(
+            self.call_kw("pos.order", "action_pos_order_paid", [order.ids])
+        )
+        self.assertEqual(order.state, "paid")
+        self.assertTrue(order.pos_needs_review)
+
+    def test_a_paid_order_s_line_is_not_changed_past_the_rules(self):
+        order = self.sync(self.sale())
+        for name, call in [
+            (
+                "write",
+                lambda: self.call_kw(
+                    "pos.order.line", "write", [order.lines.ids, {"discount": 50}]
+                ),
+            ),
+            (
+                "create",
+                lambda: self.call_kw(
+                    "pos.order.line",
+                    "create",
+                    [dict(self.sale()["lines"][0][2], order_id=order.id, discount=50)],
+                ),
+            ),
+        ]:
+            with self.subTest(name):
+                self.assertRefusedRule(call(), "approval_required")
+        self.assertEqual(order.lines.discount, 0)
+        # Within the limit, or with nothing sold changed, it is selling.
+        self.assertRpcResult(
+            self.call_kw("pos.order.line", "write", [order.lines.ids, {"discount": 5}])
+        )
+
+    def test_cashier_does_not_clear_a_flag(self):
+        order = self.sync(self.sale(discount=50))
+        response = self.call_kw(
+            "pos.order", "write", [order.ids, {"pos_needs_review": False}]
+        )
+        self.assertIn("error", response)
+        self.assertTrue(order.pos_needs_review)
+
+    def test_approval_of_another_register_does_not_cover_the_order(self):
+        payload = self.sale(discount=50)
+        self.env["pos.approval.grant"]._grant(
+            self.cashier,
+            self.clothes,
+            "discount",
+            self.env["pos.session"],
+            self.manager,
+            payload["uuid"],
+        )
+        self.assertTrue(self.sync(payload).pos_needs_review)

@@ -1,0 +1,191 @@
+import math
+
+from odoo import api, models
+
+# What an order line holds, as the evaluation of manager-only actions reads it
+# (core's own POS data of a line, and what pos_loyalty and pos_sale add).
+SALE_LINE_FIELDS = [
+    "order_id",
+    "qty",
+    "price_unit",
+    "discount",
+    "price_type",
+    "price_extra",
+    "product_id",
+    "refunded_orderline_id",
+    "combo_parent_id",
+    "combo_line_ids",
+]
+SALE_LINE_MODULE_FIELDS = ["is_reward_line", "sale_order_line_id"]
+SALE_ORDER_FIELDS = [
+    "uuid",
+    "name",
+    "pos_reference",
+    "config_id",
+    "session_id",
+    "pricelist_id",
+    "fiscal_position_id",
+    "currency_id",
+]
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    def _pos_sale_data(self):
+        """These orders and their lines as the evaluation reads them: the
+        shape of the data core answers a sync with (ids for relations)."""
+        # sudo: what the cashier sold, whoever may read the lines' relations
+        orders = self.sudo()
+        fields = SALE_LINE_FIELDS + [
+            name for name in SALE_LINE_MODULE_FIELDS if name in orders.lines._fields
+        ]
+        return {
+            "pos.order": orders.read(SALE_ORDER_FIELDS, load=False),
+            "pos.order.line": orders.lines.read(fields, load=False),
+        }
+
+    @api.model
+    def _pos_sale_actions(self, order, lines, rules):
+        """The manager-only actions the cashier took in ``order`` (the data of
+        an order and its ``lines``) that ``rules`` (theirs) do not allow them
+        alone: worked out from what the order holds, whatever the app said.
+        What cannot be judged (a price that is no number) is a price change."""
+        # sudo: the register's settings, as core reads them for the POS app
+        config = self.env["pos.config"].sudo().browse(order["config_id"])
+        actions = set()
+        for line in lines:
+            try:
+                actions |= self._pos_line_actions(order, line, lines, rules, config)
+            except (ArithmeticError, ValueError, TypeError):
+                actions.add("price_change")
+        return {
+            action
+            for action in actions
+            if action == "discount" or rules[action] != "allowed"
+        }
+
+    @api.model
+    def _pos_line_actions(self, order, line, lines, rules, config):
+        """The manager-only actions ``line`` of ``order`` holds, whatever
+        ``rules`` say of them."""
+        numbers = [line["qty"], line["price_unit"], line["discount"]]
+        if not all(math.isfinite(number) for number in numbers):
+            raise ValueError("not a number")
+        amount = line["qty"] * line["price_unit"]
+        if self._pos_is_global_discount(line, config):
+            # pos_discount's discount of the whole order, against the limit.
+            sold = sum(
+                o["qty"] * o["price_unit"]
+                for o in lines
+                if o["qty"] * o["price_unit"] > 0
+            )
+            percent = -amount * 100 / sold if sold else 0.0
+            return {"discount"} if percent > rules["discount_limit"] else set()
+        actions = set()
+        if not line["discount"] <= rules["discount_limit"]:
+            actions.add("discount")
+        if line.get("is_reward_line"):
+            # pos_loyalty's reward, priced by its program.
+            return actions
+        if amount < 0:
+            actions.add("refund")
+        refunded = line.get("refunded_orderline_id")
+        if refunded and line["qty"] < 0:
+            # A refund gives back what was sold, at its price and discount.
+            return (actions - {"discount"}) | self._pos_refund_changes(
+                line, refunded, rules
+            )
+        if rules["price_change"] != "allowed" and self._pos_price_typed(
+            order, line, lines, config
+        ):
+            actions.add("price_change")
+        return actions
+
+    @api.model
+    def _pos_is_global_discount(self, line, config):
+        return (
+            "discount_product_id" in config._fields
+            and line["product_id"] == config.discount_product_id.id
+        )
+
+    @api.model
+    def _pos_refund_changes(self, line, refunded_id, rules):
+        """What the refund ``line`` changed of the line it refunds: another
+        product or price, or a discount over both that line's and the
+        cashier's limit."""
+        # sudo: the refunded line may be of a session the cashier cannot read
+        refunded = self.env["pos.order.line"].sudo().browse(refunded_id)
+        changes = set()
+        if line["discount"] > max(refunded.discount, rules["discount_limit"]):
+            changes.add("discount")
+        currency = refunded.order_id.currency_id
+        if refunded.product_id.id != line["product_id"] or currency.compare_amounts(
+            line["price_unit"], refunded.price_unit
+        ):
+            changes.add("price_change")
+        return changes
+
+    @api.model
+    def _pos_price_typed(self, order, line, lines, config):
+        """Whether the cashier typed the price of ``line``: said so by the app
+        (``price_type``), or it is not what the order's pricelist, one of the
+        register's, gives."""
+        if not self._pos_priced_by_cashier(line, lines, config):
+            return False
+        if line["price_type"] == "manual":
+            return True
+        pricelist_ids = (config.pricelist_id | config.available_pricelist_ids).ids
+        if (order["pricelist_id"] or False) not in (pricelist_ids or [False]):
+            return True
+        if order["fiscal_position_id"]:
+            # One of the register's fiscal positions may map the taxes, and
+            # the price with them: not recomputed here.
+            positions = config.fiscal_position_ids | config.default_fiscal_position_id
+            return order["fiscal_position_id"] not in positions.ids
+        return not self._pos_pricelist_price(order, line, lines)
+
+    @api.model
+    def _pos_pricelist_price(self, order, line, lines):
+        """Whether ``line`` has the price the order's pricelist gives."""
+        # sudo: the pricelist's rules, whoever may read them
+        product = self.env["product.product"].sudo().browse(line["product_id"])
+        pricelist = self.env["product.pricelist"].sudo().browse(order["pricelist_id"])
+        currency = self.env["res.currency"].browse(order["currency_id"])
+        # A tracked product's lines share the price of their total quantity.
+        quantities = {
+            line["qty"],
+            sum(o["qty"] for o in lines if o["product_id"] == line["product_id"]),
+        }
+        for qty in quantities:
+            price = (
+                pricelist._get_product_price(product, qty)
+                if pricelist
+                else product.lst_price
+            ) + (line.get("price_extra") or 0.0)
+            if not currency.compare_amounts(price, line["price_unit"]):
+                return True
+        return False
+
+    @api.model
+    def _pos_priced_by_cashier(self, line, lines, config):
+        """Whether the cashier prices ``line``, not a module: not a part of a
+        combo sold in the order, a quotation's line (pos_sale), or a tip."""
+        parent_id = line.get("combo_parent_id")
+        if parent_id or line.get("combo_line_ids"):
+            parent = next(
+                (o for o in lines if o.get("id") == (parent_id or line.get("id"))),
+                None,
+            )
+            # sudo: the product's type, whoever may read it
+            product = (
+                self.env["product.product"]
+                .sudo()
+                .browse(parent and parent["product_id"])
+            )
+            if product.type == "combo":
+                return False
+        if line.get("sale_order_line_id"):
+            return False
+        tip_product = "tip_product_id" in config._fields and config.tip_product_id
+        return not (tip_product and line["product_id"] == tip_product.id)
