@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .pos_session import CLOSING_SESSIONS
+
 
 class AccountBankStatementLine(models.Model):
     _inherit = "account.bank.statement.line"
@@ -19,14 +21,17 @@ class AccountBankStatementLine(models.Model):
     @api.model
     def _check_pos_cash_move(self, sessions):
         """Raise unless the current user may put cash in or take it out of
-        ``sessions`` (a manager-only action, DESIGN §9): while they are open;
-        what closing counts is closing's."""
+        ``sessions`` (a manager-only action, DESIGN §9), or change or delete
+        such a move: in any state but closed, but for the cash lines their
+        closing posts."""
         user = self.env.user
         if not user._pos_restriction_applies():
             return
+        closing = self.env.cr.cache.get(CLOSING_SESSIONS, ())
         # sudo: the sessions' state and register, whoever may read them
-        for session in sessions.sudo().filtered(lambda s: s.state == "opened"):
-            user._check_pos("cash_move", session.config_id, session)
+        for session in sessions.sudo():
+            if session.state != "closed" and session.id not in closing:
+                user._check_pos("cash_move", session.config_id, session)
 
     def write(self, vals):
         self._check_pos_cash_lines(vals.get("pos_session_id"))
@@ -55,3 +60,4 @@ class AccountBankStatementLine(models.Model):
         if new_session_id:
             sessions |= self.env["pos.session"].browse(new_session_id)
         self.env.user._check_pos_selling(sessions)
+        self._check_pos_cash_move(sessions)

@@ -4,6 +4,11 @@ from odoo.exceptions import AccessError
 from .pos_session_event import WORKED_IN_EVENTS
 from .pos_session_journal import JOURNALED_STATES
 
+# The states a session enters as it closes.
+CLOSING_STATES = ("closing_control", "closed")
+# Cursor data: the sessions whose closing is posting their cash.
+CLOSING_SESSIONS = "pos_session_restriction.closing_sessions"
+
 
 class PosSession(models.Model):
     _inherit = "pos.session"
@@ -80,6 +85,9 @@ class PosSession(models.Model):
         # operating the session (state, cash counted, notes, dates, moves...).
         if vals.keys() - {"user_id"}:
             self._check_pos_restriction("operate")
+        if vals.get("state") in CLOSING_STATES:
+            # Closing, whichever way: for some, a manager's end-of-day count.
+            self._check_pos_restriction("close")
         self._check_pos_rescue_flag(vals)
         self._check_pos_abandoned_flag(vals)
         if "config_id" in vals:
@@ -167,6 +175,7 @@ class PosSession(models.Model):
 
     def try_cash_in_out(self, _type, amount, reason, *args, **kwargs):
         self.env.user._check_pos_selling(self)
+        self.env["account.bank.statement.line"]._check_pos_cash_move(self)
         res = super().try_cash_in_out(_type, amount, reason, *args, **kwargs)
         # Core moves cash in the sessions that have a cash journal only.
         for session in self.filtered("cash_journal_id"):
@@ -185,6 +194,16 @@ class PosSession(models.Model):
         res = super().delete_cash_in_out(absl_id, *args, **kwargs)
         self.env["pos.session.event"]._record("cash_deleted", self, note=note)
         return res
+
+    def _validate_session(self, *args, **kwargs):
+        # Closing posts the cash counted and its difference as cash lines:
+        # closing's, not cash moves of the cashier's.
+        closing = self.env.cr.cache.setdefault(CLOSING_SESSIONS, set())
+        closing.update(self.ids)
+        try:
+            return super()._validate_session(*args, **kwargs)
+        finally:
+            closing.difference_update(self.ids)
 
     def _check_pos_restriction(self, action):
         """Raise unless the current user may ``action`` every session of ``self``."""
