@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..exceptions import PosSessionRestrictionError
@@ -27,22 +26,24 @@ class PosOrder(models.Model):
 
     def action_pos_reviewed(self):
         """A manager has reviewed these orders: they need it no more."""
-        if not self.env.user._pos_is_pos_administrator():
-            raise AccessError(
-                self.env._("Only a Point of Sale administrator reviews an order.")
-            )
+        self._check_pos_reviewer()
         # sudo: the flag is the addon's; who may clear it is checked above
         self.sudo().write({"pos_needs_review": False})
         return True
 
     def write(self, vals):
-        if "pos_needs_review" in vals and not (
-            self.env.su or self.env.user._pos_is_pos_administrator()
-        ):
-            raise AccessError(
-                self.env._("Only a Point of Sale administrator reviews an order.")
-            )
+        if "pos_needs_review" in vals and not self.env.su:
+            self._check_pos_reviewer()
         return super().write(vals)
+
+    def _check_pos_reviewer(self):
+        """Raise unless the current user reviews orders: a Point of Sale
+        administrator, not the cashier whose order it is."""
+        if not self.env.user._pos_is_pos_administrator():
+            raise PosSessionRestrictionError(
+                self.env._("Only a Point of Sale administrator reviews an order."),
+                rule="administrator_only",
+            )
 
     @api.model
     def sync_from_ui(self, orders):

@@ -16,7 +16,7 @@ SALE_LINE_FIELDS = [
     "combo_parent_id",
     "combo_line_ids",
 ]
-SALE_LINE_MODULE_FIELDS = ["is_reward_line", "sale_order_line_id"]
+SALE_LINE_MODULE_FIELDS = ["is_reward_line", "reward_id", "sale_order_line_id"]
 SALE_ORDER_FIELDS = [
     "uuid",
     "name",
@@ -85,7 +85,7 @@ class PosOrder(models.Model):
         actions = set()
         if not line["discount"] <= rules["discount_limit"]:
             actions.add("discount")
-        if line.get("is_reward_line"):
+        if self._pos_is_reward(line, config):
             # pos_loyalty's reward, priced by its program.
             return actions
         if amount < 0:
@@ -107,6 +107,22 @@ class PosOrder(models.Model):
         return (
             "discount_product_id" in config._fields
             and line["product_id"] == config.discount_product_id.id
+        )
+
+    @api.model
+    def _pos_is_reward(self, line, config):
+        """Whether ``line`` is a reward of a loyalty program of the register
+        (pos_loyalty): what it takes off is the program's, not the cashier's."""
+        if not (line.get("is_reward_line") and line.get("reward_id")):
+            return False
+        if "loyalty.reward" not in self.env:
+            return False
+        if line["price_unit"] > 0:
+            return False
+        # sudo: the program of the reward, as core reads it for the POS app
+        program = self.env["loyalty.reward"].sudo().browse(line["reward_id"]).program_id
+        return program.pos_ok and (
+            not program.pos_config_ids or config in program.pos_config_ids
         )
 
     @api.model
@@ -170,7 +186,8 @@ class PosOrder(models.Model):
     @api.model
     def _pos_priced_by_cashier(self, line, lines, config):
         """Whether the cashier prices ``line``, not a module: not a part of a
-        combo sold in the order, a quotation's line (pos_sale), or a tip."""
+        combo sold in the order, a quotation's line of the same product
+        (pos_sale), or a tip."""
         parent_id = line.get("combo_parent_id")
         if parent_id or line.get("combo_line_ids"):
             parent = next(
@@ -185,7 +202,11 @@ class PosOrder(models.Model):
             )
             if product.type == "combo":
                 return False
-        if line.get("sale_order_line_id"):
-            return False
+        if line.get("sale_order_line_id") and "sale.order.line" in self.env:
+            # sudo: the quotation's line, as pos_sale reads it for the POS app
+            quoted = (
+                self.env["sale.order.line"].sudo().browse(line["sale_order_line_id"])
+            )
+            return quoted.product_id.id != line["product_id"]
         tip_product = "tip_product_id" in config._fields and config.tip_product_id
         return not (tip_product and line["product_id"] == tip_product.id)

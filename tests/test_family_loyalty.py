@@ -98,3 +98,33 @@ class TestFamilyLoyalty(PosFamilyCase):
         self.assertEqual(sale.amount_total, 0.0)
         self.assertAlmostEqual(self.gift_card.points, 45.5)
         self.assertEqual(refund.lines.refunded_orderline_id.order_id, sale)
+
+    def test_register_s_rewards_are_no_price_the_cashier_typed(self):
+        """A reward of the register's promotion is the program's price; one
+        of a program the register does not run is a price typed by hand."""
+        order = {
+            "config_id": self.bakery.id,
+            "pricelist_id": self.bakery.pricelist_id.id,
+            "currency_id": self.bakery.currency_id.id,
+            "fiscal_position_id": False,
+        }
+        rules = {"refund": "allowed", "price_change": "refused", "discount_limit": 0}
+        for promotion, actions in [
+            (self.promotion, set()),
+            (self.hidden_promotion, {"price_change"}),
+        ]:
+            with self.subTest(promotion.name):
+                line = {
+                    "id": 1,
+                    "product_id": promotion.reward_ids.discount_line_product_id.id,
+                    "qty": 1,
+                    "price_unit": -0.5,
+                    "discount": 0.0,
+                    "price_type": "manual",
+                    "is_reward_line": True,
+                    "reward_id": promotion.reward_ids.id,
+                }
+                self.assertEqual(
+                    self.env["pos.order"]._pos_sale_actions(order, [line], rules),
+                    actions,
+                )

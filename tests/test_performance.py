@@ -501,10 +501,11 @@ class TestQueryBudget(QueryBudgetCase):
             ),
         )
 
-    def test_manual_price_check_costs_at_most_four_queries(self):
+    def test_manual_price_check_costs_at_most_five_queries(self):
         """For a cashier whose manual prices need an approval, whether a price
-        was typed is checked against the register's pricelist: its rules and
-        company are read (four queries for an order of one line)."""
+        was typed is checked against the register's pricelists: the register's
+        list, the pricelist's rules and company are read (five queries for an
+        order of one line)."""
         pricelist = self.env["product.pricelist"].create({"name": "Bakery prices"})
         self.bakery.write(
             {
@@ -526,7 +527,7 @@ class TestQueryBudget(QueryBudgetCase):
         )
         self.assertLessEqual(
             len(checked) - len(plain),
-            4,
+            5,
             "\n".join(
                 unified_diff(plain, checked, "plain", "checked", lineterm="", n=0)
             ),

@@ -470,14 +470,16 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
             order or self.order_data(), lines or [self.line_data(**line)], self.RULES
         )
 
-    def test_module_priced_lines_are_not_price_changes(self):
+    def test_what_the_app_says_of_a_line_is_no_module_s_price(self):
+        # pos_loyalty and pos_sale are not installed here: what the app says
+        # of a line is no reward nor a quotation's (the POS family run has
+        # the real ones).
         for name, line in [
-            ("loyalty reward", {"is_reward_line": True}),
+            ("loyalty reward", {"is_reward_line": True, "reward_id": 1}),
             ("quotation", {"sale_order_line_id": 1}),
         ]:
             with self.subTest(name):
-                self.assertEqual(self.actions(**line), set())
-        self.assertEqual(self.actions(), {"price_change"})
+                self.assertEqual(self.actions(**line), {"price_change"})
 
     def test_only_a_combo_s_parts_are_priced_by_the_combo(self):
         combo = self.env["product.combo"].create(
@@ -497,7 +499,10 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
         self.assertEqual(self.actions(lines=[parent, part]), {"price_change"})
 
     def test_typed_discount_counts_on_any_line(self):
-        self.assertEqual(self.actions(is_reward_line=True, discount=50.0), {"discount"})
+        self.assertEqual(
+            self.actions(is_reward_line=True, price_type="original", discount=50.0),
+            {"discount", "price_change"},
+        )
 
     def test_global_discount_counts_against_the_limit(self):
         sale = self.line_data(id=1, price_unit=100.0, price_type="original")
