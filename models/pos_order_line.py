@@ -1,21 +1,12 @@
 from odoo import api, models
 
+from .pos_order_sale_actions import SALE_LINE_FIELDS
+
 # What core writes on the lines of an order once it is paid: their cost, for its
 # margin.
 COST_LINE_FIELDS = {"total_cost", "is_total_cost_computed"}
 # What a line sells: changed on a paid order, it may be a manager-only action.
-SOLD_LINE_FIELDS = {
-    "qty",
-    "price_unit",
-    "discount",
-    "price_type",
-    "price_extra",
-    "product_id",
-    "refunded_orderline_id",
-    "combo_parent_id",
-    "combo_line_ids",
-    "order_id",
-}
+SOLD_LINE_FIELDS = frozenset(SALE_LINE_FIELDS)
 
 
 class PosOrderLine(models.Model):

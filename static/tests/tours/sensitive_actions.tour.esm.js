@@ -11,9 +11,12 @@ import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
 import * as RestrictionPopup from "@pos_session_restriction/../tests/tours/utils/restriction_popup_util.esm";
 import * as TicketScreen from "@point_of_sale/../tests/pos/tours/utils/ticket_screen_util";
+import {
+    closeRegister,
+    sellCroissant,
+} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
 import {payByBank} from "@pos_session_restriction/../tests/tours/utils/family_util.esm";
 import {registry} from "@web/core/registry";
-import {sellCroissant} from "@pos_session_restriction/../tests/tours/utils/sale_util.esm";
 
 // The manager's PIN in tests/test_tours_sensitive.py.
 const PIN = "246810";
@@ -117,19 +120,7 @@ registry.category("web_tour.tours").add("pos_session_restriction_sensitive_closi
     steps: () =>
         [
             Chrome.startPoS(),
-            Chrome.clickMenuOption("Close Register"),
-            managerApproves("Manager approval: close the session"),
-            {
-                content: "close the register",
-                trigger:
-                    ".modal .close-pos-popup .modal-footer .btn-primary:contains(Close Register)",
-                run: "click",
-                expectUnloadPage: true,
-            },
-            {
-                content: "the register was closed; core opens it again",
-                trigger: ".login-overlay .select-logout:contains(Backend)",
-            },
+            closeRegister(managerApproves("Manager approval: close the session")),
         ].flat(),
 });
 

@@ -17,10 +17,17 @@ export function sellCroissant() {
     ].flat();
 }
 
-/** Close the register from the menu; core then reloads it, at its login screen. */
-export function closeRegister() {
+/**
+ * Close the register from the menu, with ``beforeClosing`` steps once asked
+ * (a manager's approval, say); core then reloads it, at its login screen.
+ *
+ * @param {Array} [beforeClosing]
+ * @returns {Array}
+ */
+export function closeRegister(beforeClosing = []) {
     return [
         Chrome.clickMenuOption("Close Register"),
+        beforeClosing,
         {
             content: "close the register",
             trigger:
