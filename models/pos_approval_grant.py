@@ -186,6 +186,22 @@ class PosApprovalGrant(models.Model):
         )
 
     @api.model
+    def _end_closing(self, sessions):
+        """End the approvals to close ``sessions`` in use: they opened again."""
+        if not sessions:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE pos_approval_grant SET done_date = %s WHERE action = 'close' "
+                "AND session_id IN %s AND used_date IS NOT NULL AND done_date IS NULL",
+                fields.Datetime.now(),
+                tuple(sessions.ids),
+            )
+        )
+        self.invalidate_model(["done_date"])
+
+    @api.model
     def _bind_opened_sessions(self, sessions):
         """Bind the approvals to open a register, used by this transaction,
         to the sessions it opened."""

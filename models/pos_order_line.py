@@ -21,7 +21,7 @@ class PosOrderLine(models.Model):
         orders = self.env["pos.order"].browse(order_ids)
         orders._check_pos_selling()
         lines = super().create(vals_list)
-        orders._check_pos_paid_changes()
+        orders._check_pos_paid_changes(lines)
         return lines
 
     def write(self, vals):
@@ -39,6 +39,15 @@ class PosOrderLine(models.Model):
     def unlink(self):
         self.sudo().order_id._check_pos_selling()
         return super().unlink()
+
+    def _pos_is_tip(self):
+        """Whether this line is a tip (pos_restaurant adds one once paid)."""
+        config = self.sudo().order_id.config_id
+        return (
+            "tip_product_id" in config._fields
+            and self.product_id == config.tip_product_id
+            and self.price_unit >= 0
+        )
 
     def _check_pos_lots(self):
         """Raise unless the current user may change the lots of these lines."""

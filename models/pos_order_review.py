@@ -6,8 +6,11 @@ from odoo.tools import SQL
 from ..exceptions import PosSessionRestrictionError
 from .res_users_sensitive_actions import UNRESTRICTED_RULES
 
-# Cursor data while a sync is under way: the orders core paid in it.
-PAID_IN_SYNC = "pos_session_restriction.paid_in_sync"
+# The states of an order paid: the customer has paid and left.
+PAID_STATES = ("paid", "done", "invoiced")
+# Cursor data while a sync of a cashier bound by manager-only rules is under
+# way: the orders it created, and those it paid or changed once paid.
+SALE_SYNC = "pos_session_restriction.sale_sync"
 
 
 class PosOrder(models.Model):
@@ -31,10 +34,28 @@ class PosOrder(models.Model):
         self.sudo().write({"pos_needs_review": False})
         return True
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        sync = self.env.cr.cache.get(SALE_SYNC)
+        if sync is not None:
+            # Core creates a paid order paid: judged with the batch.
+            sync["created"].update(orders.ids)
+            sync["judged"].update(orders.filtered(lambda o: o.state in PAID_STATES).ids)
+        return orders
+
     def write(self, vals):
         if "pos_needs_review" in vals and not self.env.su:
             self._check_pos_reviewer()
-        return super().write(vals)
+        unpaid = self.browse()
+        if vals.get("state") in PAID_STATES:
+            # sudo: the orders' state, whoever may read them
+            unpaid = self.sudo().filtered(lambda o: o.state in ("draft", "cancel"))
+        res = super().write(vals)
+        if unpaid:
+            # However core, or a call, pays it: the sale is judged then.
+            unpaid._pos_judge_paid()
+        return res
 
     def _check_pos_reviewer(self):
         """Raise unless the current user reviews orders: a Point of Sale
@@ -49,66 +70,85 @@ class PosOrder(models.Model):
     def sync_from_ui(self, orders):
         # A paid order is never refused for a manager-only action (DESIGN §9):
         # what it holds that needed an approval and has none is flagged, for
-        # the whole batch at once. Core pays the orders one by one
-        # (action_pos_order_paid), whatever they said of their state.
+        # the whole batch at once, from what core recorded, whatever the app
+        # said of the orders' state.
         rules = self.env.user._pos_sensitive_rules()
         if rules == UNRESTRICTED_RULES:
             return super().sync_from_ui(orders)
-        paid = self.env.cr.cache.setdefault(PAID_IN_SYNC, [])
+        sync = self.env.cr.cache.setdefault(
+            SALE_SYNC, {"created": set(), "judged": set()}
+        )
         try:
             result = super().sync_from_ui(orders)
         finally:
-            self.env.cr.cache.pop(PAID_IN_SYNC, None)
-        needs = self._pos_needed_approvals(result, set(paid), rules)
+            self.env.cr.cache.pop(SALE_SYNC, None)
+        answered = {order["id"] for order in result.get("pos.order", ())}
+        needs = self._pos_needed_approvals(result, sync["judged"] & answered, rules)
+        # Paid orders the batch changed besides its own (a line moved into one).
+        others = self.browse(sync["judged"] - answered)
+        if others:
+            needs.update(
+                self._pos_needed_approvals(
+                    others._pos_sale_data(), set(others.ids), rules
+                )
+            )
         if needs:
             self._pos_flag_unapproved(needs)
         return result
 
-    def action_pos_order_paid(self):
-        res = super().action_pos_order_paid()
-        paid = self.env.cr.cache.get(PAID_IN_SYNC)
-        if paid is not None:
-            paid.append(self.id)
-        else:
-            # Paid outside a sync (by RPC, say): judged alone.
-            self._pos_review_paid()
-        return res
+    def _pos_judge_paid(self):
+        """Judge these orders, just paid: with their sync's batch, or alone."""
+        sync = self.env.cr.cache.get(SALE_SYNC)
+        if sync is not None:
+            sync["judged"].update(self.ids)
+            return
+        # Paid by someone the rules do not bind (a customer online, a
+        # manager): judged as their cashier, who opened them.
+        for order in self.sudo():
+            cashier = self.env.user
+            if cashier._pos_sensitive_rules() == UNRESTRICTED_RULES:
+                cashier = order.create_uid
+            rules = cashier._pos_sensitive_rules()
+            if rules == UNRESTRICTED_RULES:
+                continue
+            judged = self.with_user(cashier)
+            needs = judged._pos_needed_approvals(
+                order._pos_sale_data(), set(order.ids), rules
+            )
+            if needs:
+                judged._pos_flag_unapproved(needs)
 
-    def _pos_review_paid(self):
-        """Flag this paid order if it holds a manager-only action its
-        cashier needed an approval for and has none."""
-        rules = self.env.user._pos_sensitive_rules()
-        if rules == UNRESTRICTED_RULES:
-            return
-        needs = self._pos_needed_approvals(self._pos_sale_data(), set(self.ids), rules)
-        if needs:
-            self._pos_flag_unapproved(needs)
-
-    def _check_pos_paid_changes(self):
-        """Raise if these orders, once paid, now hold a manager-only action
-        the current user may not do alone: what a cashier writes on a paid
-        order's lines is no sale arriving, and no keypad is at hand there."""
-        if PAID_IN_SYNC in self.env.cr.cache:
-            # Sales arriving, paid: flagged once the batch is recorded.
-            return
-        user = self.env.user
-        rules = user._pos_sensitive_rules()
-        if rules == UNRESTRICTED_RULES:
-            return
+    def _check_pos_paid_changes(self, lines=None):
+        """Raise if the current user, bound by manager-only rules, changes
+        what these paid orders sold (``lines``, new ones): a paid order is a
+        manager's to change. But for a tip added once paid (pos_restaurant),
+        and for a sync, which never refuses a paid sale: an order it changes
+        once paid is judged with its batch."""
         # sudo: the orders' state, whoever may read them
         orders = self.sudo().filtered(lambda o: o.state not in ("draft", "cancel"))
-        if not orders:
-            return
-        needs = self._pos_needed_approvals(
-            orders._pos_sale_data(), set(orders.ids), rules
-        )
-        for order, actions in needs.values():
-            config = self.env["pos.config"].browse(order["config_id"])
-            session = self.env["pos.session"].browse(order["session_id"])
-            action = min(actions)
-            user._pos_refuse(
-                user._pos_refusal(action, config, session), action, config, session
+        if lines is not None:
+            orders = orders.filtered(
+                lambda o: lines.filtered(
+                    lambda line: line.order_id == o and not line._pos_is_tip()
+                )
             )
+        sync = self.env.cr.cache.get(SALE_SYNC)
+        if sync is not None:
+            sync["judged"].update(set(orders.ids) - sync["created"])
+            return
+        user = self.env.user
+        if not orders or user._pos_sensitive_rules() == UNRESTRICTED_RULES:
+            return
+        order = orders[:1]
+        refusal = PosSessionRestrictionError(
+            self.env._(
+                "Order %(order)s is paid: what it sold is changed by a Point of "
+                "Sale administrator, not at the register.",
+                order=order.pos_reference or order.name,
+            ),
+            rule="administrator_only",
+        )
+        user._pos_refuse(refusal, "sell", order.config_id, order.session_id)
 
     @api.model
     def _pos_needed_approvals(self, data, order_ids, rules):

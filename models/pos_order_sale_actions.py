@@ -16,7 +16,12 @@ SALE_LINE_FIELDS = [
     "combo_parent_id",
     "combo_line_ids",
 ]
-SALE_LINE_MODULE_FIELDS = ["is_reward_line", "reward_id", "sale_order_line_id"]
+SALE_LINE_MODULE_FIELDS = [
+    "is_reward_line",
+    "reward_id",
+    "sale_order_line_id",
+    "sale_order_origin_id",
+]
 SALE_ORDER_FIELDS = [
     "uuid",
     "name",
@@ -54,7 +59,16 @@ class PosOrder(models.Model):
         # sudo: the register's settings, as core reads them for the POS app
         config = self.env["pos.config"].sudo().browse(order["config_id"])
         actions = set()
+        discounts = [
+            line for line in lines if self._pos_is_global_discount(line, config)
+        ]
+        try:
+            actions |= self._pos_global_discount_actions(discounts, lines, rules)
+        except (ArithmeticError, ValueError, TypeError):
+            actions.add("price_change")
         for line in lines:
+            if line in discounts:
+                continue
             try:
                 actions |= self._pos_line_actions(order, line, lines, rules, config)
             except (ArithmeticError, ValueError, TypeError):
@@ -73,15 +87,6 @@ class PosOrder(models.Model):
         if not all(math.isfinite(number) for number in numbers):
             raise ValueError("not a number")
         amount = line["qty"] * line["price_unit"]
-        if self._pos_is_global_discount(line, config):
-            # pos_discount's discount of the whole order, against the limit.
-            sold = sum(
-                o["qty"] * o["price_unit"]
-                for o in lines
-                if o["qty"] * o["price_unit"] > 0
-            )
-            percent = -amount * 100 / sold if sold else 0.0
-            return {"discount"} if percent > rules["discount_limit"] else set()
         actions = set()
         if not line["discount"] <= rules["discount_limit"]:
             actions.add("discount")
@@ -101,6 +106,22 @@ class PosOrder(models.Model):
         ):
             actions.add("price_change")
         return actions
+
+    @api.model
+    def _pos_global_discount_actions(self, discounts, lines, rules):
+        """pos_discount's discount of the whole order (its ``discounts``
+        lines, together), against the cashier's limit."""
+        taken = -sum(line["qty"] * line["price_unit"] for line in discounts)
+        if not discounts or taken <= 0:
+            return set()
+        sold = sum(
+            line["qty"] * line["price_unit"]
+            for line in lines
+            if line not in discounts and line["qty"] * line["price_unit"] > 0
+        )
+        if not math.isfinite(taken) or not sold:
+            raise ValueError("no discount of a sale")
+        return {"discount"} if taken * 100 / sold > rules["discount_limit"] else set()
 
     @api.model
     def _pos_is_global_discount(self, line, config):
@@ -185,28 +206,48 @@ class PosOrder(models.Model):
 
     @api.model
     def _pos_priced_by_cashier(self, line, lines, config):
-        """Whether the cashier prices ``line``, not a module: not a part of a
-        combo sold in the order, a quotation's line of the same product
-        (pos_sale), or a tip."""
-        parent_id = line.get("combo_parent_id")
-        if parent_id or line.get("combo_line_ids"):
-            parent = next(
-                (o for o in lines if o.get("id") == (parent_id or line.get("id"))),
-                None,
-            )
-            # sudo: the product's type, whoever may read it
-            product = (
-                self.env["product.product"]
-                .sudo()
-                .browse(parent and parent["product_id"])
-            )
-            if product.type == "combo":
-                return False
+        """Whether the cashier prices ``line``, not a module: not a combo sold
+        in the order or one of its parts, a quotation's line of the same
+        product or a down payment on it (pos_sale), or a tip."""
+        if self._pos_combo_part(line, lines):
+            return False
         if line.get("sale_order_line_id") and "sale.order.line" in self.env:
             # sudo: the quotation's line, as pos_sale reads it for the POS app
             quoted = (
                 self.env["sale.order.line"].sudo().browse(line["sale_order_line_id"])
             )
             return quoted.product_id.id != line["product_id"]
+        if (
+            line.get("sale_order_origin_id")
+            and "down_payment_product_id" in config._fields
+        ):
+            # pos_sale's down payment on a quotation: the quotation's amount.
+            if line["product_id"] == config.down_payment_product_id.id:
+                return False
         tip_product = "tip_product_id" in config._fields and config.tip_product_id
-        return not (tip_product and line["product_id"] == tip_product.id)
+        return not (
+            tip_product
+            and line["product_id"] == tip_product.id
+            and line["price_unit"] >= 0
+        )
+
+    @api.model
+    def _pos_combo_part(self, line, lines):
+        """Whether ``line`` is a combo sold in the order, or one of its parts
+        (one of the combo's items, not priced by hand): priced by the combo."""
+        parent_id = line.get("combo_parent_id")
+        if not (parent_id or line.get("combo_line_ids")):
+            return False
+        parent = next(
+            (o for o in lines if o.get("id") == (parent_id or line.get("id"))), None
+        )
+        # sudo: the combo and its items, as core reads them for the POS app
+        combo = (
+            self.env["product.product"].sudo().browse(parent and parent["product_id"])
+        )
+        if combo.type != "combo":
+            return False
+        if not parent_id:
+            return True
+        items = combo.combo_ids.combo_item_ids.product_id
+        return line["price_type"] != "manual" and line["product_id"] in items.ids

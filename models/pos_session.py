@@ -88,6 +88,12 @@ class PosSession(models.Model):
         if vals.get("state") in CLOSING_STATES:
             # Closing, whichever way: for some, a manager's end-of-day count.
             self._check_pos_restriction("close")
+        elif vals.get("state") == "opened":
+            # A session that was closing opens again: its closing was not done,
+            # and an approval of it ends.
+            self.env["pos.approval.grant"]._end_closing(
+                self.filtered(lambda s: s.state in CLOSING_STATES)
+            )
         self._check_pos_rescue_flag(vals)
         self._check_pos_abandoned_flag(vals)
         if "config_id" in vals:

@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from unittest.mock import patch
+from uuid import uuid4
 
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -408,6 +409,23 @@ class TestClosingCount(SensitiveActionsCase):
                 self.assertEqual(data["context"]["approval_action"], "close")
         self.assertEqual(self.bakery_session.state, "opened")
 
+    def test_closing_approval_ends_when_the_session_opens_again(self):
+        self.set_rules(pos_closing_rule="approval")
+        self.assertRpcResult(self.approve("close", self.bakery))
+        for method, args in [
+            ("update_closing_control_state_session", [""]),
+            ("write", [{"state": "opened"}]),
+        ]:
+            self.assertRpcResult(
+                self.call_kw("pos.session", method, [self.bakery_session.ids, *args])
+            )
+        self.assertRefusedRule(
+            self.call_kw(
+                "pos.session", "get_closing_control_data", [self.bakery_session.ids]
+            ),
+            "approval_required",
+        )
+
     def test_approved_closing_closes(self):
         self.set_rules(pos_closing_rule="approval")
         self.assertRpcResult(self.approve("close", self.bakery))
@@ -492,11 +510,25 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
             {"name": "Menu", "type": "combo", "combo_ids": [Command.link(combo.id)]}
         )
         parent = self.line_data(id=1, product_id=menu.id, combo_line_ids=[2])
-        part = self.line_data(id=2, combo_parent_id=1)
+        part = self.line_data(id=2, combo_parent_id=1, price_type="automatic")
         self.assertEqual(self.actions(lines=[parent, part]), set())
-        # A line linked to another as its combo is priced by the cashier.
-        parent.update(product_id=self.product_b.id, price_type="original")
-        self.assertEqual(self.actions(lines=[parent, part]), {"price_change"})
+        # A price typed on a part, a part that is none of the combo's items,
+        # a line linked to another as its combo: priced by the cashier.
+        for name, forged_parent, forged_part in [
+            ("typed", {}, {"price_type": "manual"}),
+            ("not an item", {}, {"product_id": self.product_b.id}),
+            ("no combo", {"product_id": self.product_b.id}, {}),
+        ]:
+            with self.subTest(name):
+                self.assertEqual(
+                    self.actions(
+                        lines=[
+                            {**parent, "price_type": "original", **forged_parent},
+                            {**part, "price_type": "original", **forged_part},
+                        ]
+                    ),
+                    {"price_change"},
+                )
 
     def test_typed_discount_counts_on_any_line(self):
         self.assertEqual(
@@ -518,6 +550,15 @@ class TestWhatTheCashierTyped(SensitiveActionsCase):
                 with self.subTest(percent=percent):
                     discount["price_unit"] = -sale["price_unit"] * percent / 100
                     self.assertEqual(self.actions(lines=[sale, discount]), actions)
+            # Split in small discounts, it is the same discount.
+            discount["price_unit"] = -sale["price_unit"] * 0.09
+            parts = [dict(discount, id=2 + i) for i in range(5)]
+            with patch.object(
+                type(order),
+                "_pos_is_global_discount",
+                lambda self, line, config: line["id"] >= 2,
+            ):
+                self.assertEqual(self.actions(lines=[sale, *parts]), {"discount"})
 
     def test_a_negative_price_is_a_refund(self):
         self.assertEqual(
@@ -633,31 +674,85 @@ class TestWaysAroundTheFlags(SensitiveActionsCase):
         self.assertEqual(order.state, "paid")
         self.assertTrue(order.pos_needs_review)
 
-    def test_a_paid_order_s_line_is_not_changed_past_the_rules(self):
+    def test_what_a_paid_order_sold_is_a_manager_s_to_change(self):
         order = self.sync(self.sale())
-        for name, call in [
-            (
-                "write",
-                lambda: self.call_kw(
-                    "pos.order.line", "write", [order.lines.ids, {"discount": 50}]
-                ),
-            ),
-            (
-                "create",
-                lambda: self.call_kw(
-                    "pos.order.line",
-                    "create",
-                    [dict(self.sale()["lines"][0][2], order_id=order.id, discount=50)],
-                ),
-            ),
+        line = order.lines
+        new_line = dict(self.sale()["lines"][0][2], order_id=order.id)
+        draft = self.sync(
+            dict(self.sale(), state="draft", payment_ids=[], amount_paid=0)
+        )
+        for name, method, args in [
+            ("discount", "write", [line.ids, {"discount": 5}]),
+            ("quantity", "write", [line.ids, {"qty": 0}]),
+            ("another order", "write", [line.ids, {"order_id": draft.id}]),
+            ("new line", "create", [new_line]),
         ]:
             with self.subTest(name):
-                self.assertRefusedRule(call(), "approval_required")
-        self.assertEqual(order.lines.discount, 0)
-        # Within the limit, or with nothing sold changed, it is selling.
+                self.assertRefusedRule(
+                    self.call_kw("pos.order.line", method, args), "administrator_only"
+                )
+        self.assertEqual((line.qty, line.discount, line.order_id), (1, 0, order))
+        # What it did not sell (a note) is selling; a tip is added once paid.
         self.assertRpcResult(
-            self.call_kw("pos.order.line", "write", [order.lines.ids, {"discount": 5}])
+            self.call_kw("pos.order.line", "write", [line.ids, {"note": "Gift"}])
         )
+        tip = self.env["product.product"].create({"name": "Tip", "lst_price": 0})
+        self.bakery.sudo().write({"iface_tipproduct": True, "tip_product_id": tip.id})
+        self.assertRpcResult(
+            self.call_kw(
+                "pos.order.line",
+                "create",
+                [dict(new_line, product_id=tip.id, price_unit=2.0)],
+            )
+        )
+        # What it was paid with is cash: the cash rule asks.
+        self.set_rules(pos_cash_move_rule="refused")
+        self.assertRefusedRule(
+            self.call_kw(
+                "pos.payment", "write", [order.payment_ids.ids, {"amount": 0}]
+            ),
+            "action_refused",
+        )
+
+    def test_a_line_moved_into_a_paid_order_by_a_sync_flags_it(self):
+        self.set_rules(pos_refund_rule="refused")
+        paid = self.sync(self.sale())
+        payload = self.sale()
+        refund = dict(
+            payload["lines"][0][2],
+            uuid=str(uuid4()),
+            qty=-5,
+            price_subtotal=-5 * self.price,
+            price_subtotal_incl=-5 * self.price,
+        )
+        payload["lines"].append(Command.create(refund))
+        payload["relations_uuid_mapping"] = {
+            "pos.order.line": {refund["uuid"]: {"order_id": paid.uuid}}
+        }
+        self.sync(payload)
+        self.assertTrue(paid.pos_needs_review)
+        self.assertIn(("refund", "unapproved"), self.unapproved())
+
+    def test_draft_paid_by_a_write_is_flagged(self):
+        payload = self.sale(discount=50)
+        order = self.sync(dict(payload, state="draft", payment_ids=[], amount_paid=0.0))
+        self.assertRpcResult(
+            self.call_kw("pos.order", "write", [order.ids, {"state": "paid"}])
+        )
+        self.assertTrue(order.pos_needs_review)
+
+    def test_draft_paid_by_someone_else_is_judged_as_its_cashier(self):
+        """A customer paying online, or a manager in the back office, pays
+        the cashier's order: the cashier's rules judge it."""
+        payload = self.sale(discount=50)
+        order = self.sync(dict(payload, state="draft", payment_ids=[], amount_paid=0.0))
+        self.manager.group_ids |= self.env.ref("account.group_account_basic")
+        order = order.with_user(self.manager)
+        order.add_payment(dict(payload["payment_ids"][0][2], pos_order_id=order.id))
+        order.action_pos_order_paid()
+        self.assertTrue(order.pos_needs_review)
+        entry = self.env["pos.restriction.log"].search([("rule", "=", "unapproved")])
+        self.assertEqual(entry.user_id, self.cashier)
 
     def test_cashier_does_not_clear_a_flag(self):
         order = self.sync(self.sale(discount=50))
