@@ -46,7 +46,18 @@ class PosOrder(models.Model):
 
     def write(self, vals):
         if "pos_needs_review" in vals and not self.env.su:
-            self._check_pos_reviewer()
+            # The POS app sends back what it loaded: unchanged, it is no review.
+            # sudo: the flags, whoever may read them
+            if set(self.sudo().mapped("pos_needs_review")) == {
+                vals["pos_needs_review"]
+            }:
+                vals = {
+                    key: value
+                    for key, value in vals.items()
+                    if key != "pos_needs_review"
+                }
+            else:
+                self._check_pos_reviewer()
         unpaid = self.browse()
         if vals.get("state") in PAID_STATES:
             # sudo: the orders' state, whoever may read them
