@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .pos_session import CLOSING_STATES
+
 # What core must still write on orders of a session their user may not sell
 # in (the allowlist of the deny-by-default rule, DESIGN §6; with the orders
 # paid online in full and the amount paid recounted from the payments, below):
@@ -10,9 +12,6 @@ ACCOUNTED_FROM_STATES = ("paid", "done")
 # Cursor data: the order core's look-up (_get_open_order) finds for each
 # uuid of the orders being synchronised, found already by the addon's check.
 OPEN_ORDERS = "pos_session_restriction.open_orders"
-# The states of a session that core no longer sells in: it moves an order sent
-# for one into the register's open session (pos.order._get_valid_session).
-CLOSED_SESSION_STATES = ("closing_control", "closed")
 
 
 class PosOrder(models.Model):
@@ -152,10 +151,10 @@ class PosOrder(models.Model):
         if existing and existing.sudo().state != "draft":
             return existing.sudo().session_id, existing
         session = self.env["pos.session"].sudo().browse(order.get("session_id"))
-        if session.state in CLOSED_SESSION_STATES:
+        if session.state in CLOSING_STATES:
             session = session.search(
                 [
-                    ("state", "not in", CLOSED_SESSION_STATES),
+                    ("state", "not in", CLOSING_STATES),
                     ("config_id", "=", session.config_id.id),
                 ],
                 limit=1,

@@ -224,11 +224,16 @@ class PosOrder(models.Model):
             # pos_sale's down payment on a quotation: the quotation's amount.
             if line["product_id"] == config.down_payment_product_id.id:
                 return False
-        tip_product = "tip_product_id" in config._fields and config.tip_product_id
-        return not (
-            tip_product
-            and line["product_id"] == tip_product.id
-            and line["price_unit"] >= 0
+        return not self._pos_is_tip(config, line["product_id"], line["price_unit"])
+
+    @api.model
+    def _pos_is_tip(self, config, product_id, price_unit):
+        """Whether a line of ``product_id`` at ``price_unit`` is a tip at the
+        register ``config``: what the customer adds, priced by them."""
+        return (
+            bool(config.tip_product_id)
+            and product_id == config.tip_product_id.id
+            and price_unit >= 0
         )
 
     @api.model

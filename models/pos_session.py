@@ -4,7 +4,9 @@ from odoo.exceptions import AccessError
 from .pos_session_event import WORKED_IN_EVENTS
 from .pos_session_journal import JOURNALED_STATES
 
-# The states a session enters as it closes.
+# The states a session enters as it closes, which core no longer sells in: it
+# moves an order sent for one into the register's open session
+# (pos.order._get_valid_session).
 CLOSING_STATES = ("closing_control", "closed")
 # Cursor data: the sessions whose closing is posting their cash.
 CLOSING_SESSIONS = "pos_session_restriction.closing_sessions"
