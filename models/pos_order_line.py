@@ -1,12 +1,12 @@
 from odoo import api, models
 
-from .pos_order_sale_actions import SALE_LINE_FIELDS
-
 # What core writes on the lines of an order once it is paid: their cost, for its
 # margin.
 COST_LINE_FIELDS = {"total_cost", "is_total_cost_computed"}
-# What a line sells: changed on a paid order, it may be a manager-only action.
-SOLD_LINE_FIELDS = frozenset(SALE_LINE_FIELDS)
+# The allowlist of what changes on a paid order's lines besides a manager
+# (deny by default): their cost, and the coupon pos_loyalty links a reward line
+# to once the order is recorded (no dependency).
+PAID_LINE_FIELDS = COST_LINE_FIELDS | {"coupon_id"}
 
 
 class PosOrderLine(models.Model):
@@ -32,21 +32,21 @@ class PosOrderLine(models.Model):
         if not self._pos_costed_once_paid_online(vals, orders):
             orders._check_pos_selling()
         res = super().write(vals)
-        if SOLD_LINE_FIELDS & vals.keys():
+        if vals.keys() - PAID_LINE_FIELDS:
             orders._check_pos_paid_changes()
         return res
 
     def unlink(self):
-        self.sudo().order_id._check_pos_selling()
+        orders = self.sudo().order_id
+        orders._check_pos_selling()
+        orders._check_pos_paid_changes()
         return super().unlink()
 
     def _pos_is_tip(self):
         """Whether this line is a tip (pos_restaurant adds one once paid)."""
-        config = self.sudo().order_id.config_id
-        return (
-            "tip_product_id" in config._fields
-            and self.product_id == config.tip_product_id
-            and self.price_unit >= 0
+        # sudo: the register's tip product, as core reads it for the POS app
+        return self.env["pos.order"]._pos_is_tip(
+            self.sudo().order_id.config_id, self.product_id.id, self.price_unit
         )
 
     def _check_pos_lots(self):

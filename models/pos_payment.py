@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 
-# What a payment of a paid order says of the money: changed, cash moves.
-PAID_AMOUNT_FIELDS = {"amount", "payment_method_id"}
+# The allowlist of what changes on a paid order's payments without moving cash
+# (deny by default): the journal entry closing or invoicing links them to.
+PAID_PAYMENT_FIELDS = {"account_move_id"}
 
 
 class PosPayment(models.Model):
@@ -48,20 +49,22 @@ class PosPayment(models.Model):
         if vals.get("pos_order_id"):
             orders |= orders.browse(vals["pos_order_id"])
         orders._check_pos_selling()
-        if vals.keys() & PAID_AMOUNT_FIELDS:
+        if vals.keys() - PAID_PAYMENT_FIELDS:
             self._check_pos_paid_amounts(orders)
         return super().write(vals)
 
     @api.model
     def _check_pos_paid_amounts(self, orders):
-        """Raise unless the current user may change what paid ``orders`` were
-        paid, or with what: it moves cash in or out of the register."""
+        """Raise unless the current user may change how paid ``orders`` were
+        paid: it moves cash in or out of the register."""
         user = self.env.user
         for order in orders.filtered(lambda o: o.state not in ("draft", "cancel")):
             user._check_pos("cash_move", order.config_id, order.session_id)
 
     def unlink(self):
-        self.sudo().pos_order_id._check_pos_selling()
+        orders = self.sudo().pos_order_id
+        orders._check_pos_selling()
+        self._check_pos_paid_amounts(orders)
         return super().unlink()
 
     def _pos_paid_online(self, vals):

@@ -682,21 +682,24 @@ class TestWaysAroundTheFlags(SensitiveActionsCase):
         draft = self.sync(
             dict(self.sale(), state="draft", payment_ids=[], amount_paid=0)
         )
+        # Deny by default: whatever the field, but the cost core writes.
         for name, method, args in [
             ("discount", "write", [line.ids, {"discount": 5}]),
             ("quantity", "write", [line.ids, {"qty": 0}]),
+            ("a note", "write", [line.ids, {"note": "Gift"}]),
             ("another order", "write", [line.ids, {"order_id": draft.id}]),
             ("new line", "create", [new_line]),
+            ("deleted", "unlink", [line.ids]),
         ]:
             with self.subTest(name):
                 self.assertRefusedRule(
                     self.call_kw("pos.order.line", method, args), "administrator_only"
                 )
         self.assertEqual((line.qty, line.discount, line.order_id), (1, 0, order))
-        # What it did not sell (a note) is selling; a tip is added once paid.
         self.assertRpcResult(
-            self.call_kw("pos.order.line", "write", [line.ids, {"note": "Gift"}])
+            self.call_kw("pos.order.line", "write", [line.ids, {"total_cost": 1.0}])
         )
+        # A tip is added once paid.
         tip = self.env["product.product"].create({"name": "Tip", "lst_price": 0})
         self.bakery.sudo().write({"iface_tipproduct": True, "tip_product_id": tip.id})
         self.assertRpcResult(
@@ -706,14 +709,20 @@ class TestWaysAroundTheFlags(SensitiveActionsCase):
                 [dict(new_line, product_id=tip.id, price_unit=2.0)],
             )
         )
-        # What it was paid with is cash: the cash rule asks.
+        # How it was paid is cash: the cash rule asks, whatever the field, but
+        # the journal entry closing links the payment to.
         self.set_rules(pos_cash_move_rule="refused")
-        self.assertRefusedRule(
-            self.call_kw(
-                "pos.payment", "write", [order.payment_ids.ids, {"amount": 0}]
-            ),
-            "action_refused",
-        )
+        payment = order.payment_ids
+        for name, method, args in [
+            ("amount", "write", [payment.ids, {"amount": 0}]),
+            ("a reference", "write", [payment.ids, {"transaction_id": "X"}]),
+            ("deleted", "unlink", [payment.ids]),
+        ]:
+            with self.subTest(name):
+                self.assertRefusedRule(
+                    self.call_kw("pos.payment", method, args), "action_refused"
+                )
+        self.assertEqual(payment.amount, order.amount_paid)
 
     def test_a_line_moved_into_a_paid_order_by_a_sync_flags_it(self):
         self.set_rules(pos_refund_rule="refused")
